@@ -1,0 +1,62 @@
+"""lstm_core: forward and backward of an LSTM in plain numpy, as the equations read.
+
+The notation is that of the course's ``equations.md``: cell state ``S_t``, gates in
+the order ``a, i, f, o`` (candidate, input, keep, output), ``I_t = [x_t, h_{t-1}]`` and
+``Z_t = W · I_t + b``.
+
+>>> import numpy as np
+>>> from lstm_core import init_params, lstm_forward, lstm_backward
+>>> params = init_params(input_size=3, hidden_size=4, seed=0)
+>>> x = np.random.default_rng(0).standard_normal((5, 2, 3))    # (T, B, D)
+>>> trace = lstm_forward(params, x)
+>>> trace.h.shape
+(5, 2, 4)
+>>> grads = lstm_backward(params, trace, dh=np.ones_like(trace.h))
+>>> grads.dW.shape, grads.ds.shape
+((16, 7), (5, 2, 4))
+"""
+
+from .activations import sigmoid
+from .cell import StepGrads, StepTrace, lstm_step_backward, lstm_step_forward
+from .gradcheck import gradcheck, numerical_gradient, numerical_lstm_gradients, relative_error
+from .losses import mse_loss, softmax, softmax_cross_entropy
+from .optim import SGD, Adam, Momentum, clip_grad_norm, grad_norm
+from .params import GATE_NAMES, GATE_ORDER, LSTMParams, gate_slice, init_params
+from .readout import ReadoutGrads, ReadoutParams, init_readout, readout_backward, readout_forward
+from .sequence import LSTMGrads, LSTMTrace, lstm_backward, lstm_forward
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "GATE_NAMES",
+    "GATE_ORDER",
+    "SGD",
+    "Adam",
+    "LSTMGrads",
+    "LSTMParams",
+    "LSTMTrace",
+    "Momentum",
+    "ReadoutGrads",
+    "ReadoutParams",
+    "StepGrads",
+    "StepTrace",
+    "clip_grad_norm",
+    "gate_slice",
+    "grad_norm",
+    "gradcheck",
+    "init_params",
+    "init_readout",
+    "lstm_backward",
+    "lstm_forward",
+    "lstm_step_backward",
+    "lstm_step_forward",
+    "mse_loss",
+    "numerical_gradient",
+    "numerical_lstm_gradients",
+    "readout_backward",
+    "readout_forward",
+    "relative_error",
+    "sigmoid",
+    "softmax",
+    "softmax_cross_entropy",
+]

@@ -1,0 +1,32 @@
+"""The two squashing functions of an LSTM and their derivatives.
+
+The derivatives are written in terms of the function's *output*, as the backward
+equations use them: ``σ'(z) = σ(z)(1 - σ(z))`` and ``tanh'(z) = 1 - tanh²(z)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """σ(z) = 1 / (1 + e^{-z}), computed as 0.5 · (1 + tanh(z/2)).
+
+    The tanh form never overflows and never warns, for any finite ``z``.
+    """
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))
+
+
+def tanh(z: np.ndarray) -> np.ndarray:
+    """tanh(z), elementwise."""
+    return np.tanh(z)
+
+
+def sigmoid_grad_from_output(y: np.ndarray) -> np.ndarray:
+    """dσ/dz at the point where σ(z) = y: ``y (1 - y)``."""
+    return y * (1.0 - y)
+
+
+def tanh_grad_from_output(y: np.ndarray) -> np.ndarray:
+    """d tanh/dz at the point where tanh(z) = y: ``1 - y²``."""
+    return 1.0 - y * y

@@ -1,0 +1,167 @@
+"""Gradient checking: compare backpropagation with central finite differences.
+
+The loss used for the LSTM is ``L = Σ_t dh_t · h_t`` for a fixed array ``dh``: its
+gradient with respect to every ``h_t`` is exactly ``dh_t``, so ``lstm_backward(params,
+trace, dh)`` must reproduce the finite differences of ``L`` with respect to anything.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import as_float_array, positive_float
+from .cell import squash
+from .params import LSTMParams
+from .sequence import lstm_backward, lstm_forward
+
+CHECKABLE = ("W", "b", "x", "h0", "s0", "h", "s")
+"""What :func:`gradcheck` can check: parameters, inputs, and the totals ``δh_t``, ``δS_t``."""
+
+
+def relative_error(analytic, numeric) -> float:
+    """``‖analytic - numeric‖ / (‖analytic‖ + ‖numeric‖)``, or 0.0 when both are zero."""
+    analytic = as_float_array("analytic", analytic)
+    numeric = as_float_array("numeric", numeric)
+    if analytic.shape != numeric.shape:
+        raise ValueError(f"analytic and numeric must have the same shape, got {analytic.shape} and {numeric.shape}")
+    scale = np.linalg.norm(analytic) + np.linalg.norm(numeric)
+    if scale == 0.0:
+        return 0.0
+    return float(np.linalg.norm(analytic - numeric) / scale)
+
+
+def numerical_gradient(f, x, eps: float = 1e-6) -> np.ndarray:
+    """Central finite differences ``(f(x + ε e_j) - f(x - ε e_j)) / 2ε`` for every entry j.
+
+    ``f`` takes an array shaped like ``x`` and returns a number. ``x`` is not changed:
+    ``f`` is called with a perturbed copy.
+    """
+    if not callable(f):
+        raise TypeError(f"f must be a function of one array returning a number, got {type(f).__name__}")
+    x = as_float_array("x", x)
+    eps = positive_float("eps", eps)
+    probe = x.copy()
+    grad = np.empty_like(probe)
+    flat_probe, flat_grad = probe.reshape(-1), grad.reshape(-1)
+    for j in range(flat_probe.size):
+        original = flat_probe[j]
+        flat_probe[j] = original + eps
+        plus = float(f(probe))
+        flat_probe[j] = original - eps
+        minus = float(f(probe))
+        flat_probe[j] = original
+        flat_grad[j] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def lstm_loss(params: LSTMParams, x, dh, h0=None, s0=None, linear: bool = False) -> float:
+    """``L = Σ_t dh_t · h_t``: a scalar loss whose ``∂L/∂h_t`` is exactly ``dh_t``."""
+    trace = lstm_forward(params, x, h0, s0, linear)
+    return float(np.sum(as_float_array("dh", dh) * trace.h))
+
+
+def _loss_with_state_nudge(params, trace, dh, k, new_h=None, new_s=None) -> float:
+    """``L`` when step ``t = k + 1`` ends in ``new_h`` / ``new_s`` instead of its own values.
+
+    Used to take finite differences with respect to ``h_t`` (``S_t`` held) and ``S_t``
+    (``h_t = o_t ⊙ tanh(S_t)`` follows it), then run the rest of the sequence on.
+    """
+    s_k = trace.s[k] if new_s is None else new_s
+    if new_h is not None:
+        h_k = new_h
+    elif new_s is not None:
+        h_k = trace.o[k] * squash(new_s, trace.linear)
+    else:
+        h_k = trace.h[k]
+    loss = float(np.sum(dh[:k] * trace.h[:k])) + float(np.sum(dh[k] * h_k))
+    if k + 1 < len(trace.x):
+        rest = lstm_forward(params, trace.x[k + 1 :], h_k, s_k, trace.linear)
+        loss += float(np.sum(dh[k + 1 :] * rest.h))
+    return loss
+
+
+def numerical_lstm_gradients(
+    params: LSTMParams, x, dh, h0=None, s0=None, linear: bool = False, wrt=CHECKABLE, eps: float = 1e-6
+) -> dict[str, np.ndarray]:
+    """Finite-difference gradients of ``L = Σ_t dh_t · h_t`` for each name in ``wrt``.
+
+    Names: ``"W"``, ``"b"``, ``"x"``, ``"h0"``, ``"s0"`` (shaped like those arrays) and
+    ``"h"``, ``"s"`` (the totals ``δh_t`` and ``δS_t``, shaped like ``trace.h``).
+    """
+    wrt = _check_wrt(wrt)
+    trace = lstm_forward(params, x, h0, s0, linear)
+    dh = as_float_array("dh", dh)
+    if dh.shape != trace.h.shape:
+        raise ValueError(f"dh must have shape {trace.h.shape} (like trace.h), got {dh.shape}")
+    x, h0, s0 = trace.x, trace.h0, trace.s0
+    losses = {
+        "W": lambda W: lstm_loss(LSTMParams(W, params.b), x, dh, h0, s0, linear),
+        "b": lambda b: lstm_loss(LSTMParams(params.W, b), x, dh, h0, s0, linear),
+        "x": lambda x_: lstm_loss(params, x_, dh, h0, s0, linear),
+        "h0": lambda h0_: lstm_loss(params, x, dh, h0_, s0, linear),
+        "s0": lambda s0_: lstm_loss(params, x, dh, h0, s0_, linear),
+    }
+    starts = {"W": params.W, "b": params.b, "x": x, "h0": h0, "s0": s0}
+    result = {}
+    for name in wrt:
+        if name in losses:
+            result[name] = numerical_gradient(losses[name], starts[name], eps)
+        else:  # "h" or "s": one step at a time
+            values = trace.h if name == "h" else trace.s
+            per_step = []
+            for k in range(len(values)):
+                nudge = (lambda v, k=k: _loss_with_state_nudge(params, trace, dh, k, new_h=v)) if name == "h" \
+                    else (lambda v, k=k: _loss_with_state_nudge(params, trace, dh, k, new_s=v))
+                per_step.append(numerical_gradient(nudge, values[k], eps))
+            result[name] = np.stack(per_step)
+    return result
+
+
+def gradcheck(
+    params: LSTMParams,
+    x,
+    dh=None,
+    h0=None,
+    s0=None,
+    linear: bool = False,
+    wrt=CHECKABLE,
+    eps: float = 1e-6,
+    seed: int = 0,
+) -> dict[str, float]:
+    """Relative error between :func:`lstm_backward` and finite differences, per array.
+
+    Parameters
+    ----------
+    params, x, h0, s0, linear : as for :func:`lstm_forward`
+    dh : like ``trace.h``, the loss's ``∂L/∂h_t``; drawn from a seeded normal if None
+    wrt : which gradients to check, a subset of ``CHECKABLE``:
+        ``"W", "b", "x", "h0", "s0"`` and the per-step totals ``"h"`` (δh_t), ``"s"`` (δS_t)
+    eps : finite-difference step (about 1e-6 suits float64)
+
+    Returns
+    -------
+    dict mapping each name in ``wrt`` to its relative error; below 1e-7 means the
+    backward pass is right.
+    """
+    wrt = _check_wrt(wrt)
+    trace = lstm_forward(params, x, h0, s0, linear)
+    if dh is None:
+        dh = np.random.default_rng(seed).standard_normal(trace.h.shape)
+    grads = lstm_backward(params, trace, dh)
+    analytic = {"W": grads.dW, "b": grads.db, "x": grads.dx, "h0": grads.dh0,
+                "s0": grads.ds0, "h": grads.dh, "s": grads.ds}
+    numeric = numerical_lstm_gradients(params, trace.x, dh, trace.h0, trace.s0, linear, wrt, eps)
+    return {name: relative_error(analytic[name], numeric[name]) for name in wrt}
+
+
+def _check_wrt(wrt) -> tuple[str, ...]:
+    if isinstance(wrt, str):
+        wrt = (wrt,)
+    wrt = tuple(wrt)
+    unknown = [name for name in wrt if name not in CHECKABLE]
+    if unknown or not wrt:
+        raise ValueError(f"wrt must name some of {CHECKABLE}, got {wrt!r}")
+    return wrt
+
+
+__all__ = ["CHECKABLE", "gradcheck", "lstm_loss", "numerical_gradient", "numerical_lstm_gradients", "relative_error"]

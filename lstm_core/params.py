@@ -1,0 +1,131 @@
+"""The LSTM's weights: one stacked matrix ``W = [W_x | W_h]`` and one bias ``b``.
+
+Rows of ``W`` (and entries of ``b``) come in four blocks of ``H``, in the gate order
+``a, i, f, o``: candidate, input gate, keep (forget) gate, output gate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._checks import as_float_array, positive_int
+
+GATE_ORDER = ("a", "i", "f", "o")
+"""Order of the gate blocks in ``Z``, ``W`` and ``b``: candidate, input, keep, output."""
+
+GATE_NAMES = {
+    "a": "candidate",
+    "i": "input gate",
+    "f": "keep gate",
+    "o": "output gate",
+}
+
+
+def gate_slice(gate: str, hidden_size: int) -> slice:
+    """The rows of ``W`` (or entries of ``b``, or columns of ``Z``) that belong to ``gate``.
+
+    >>> gate_slice("f", 3)
+    slice(6, 9, None)
+    """
+    if gate not in GATE_ORDER:
+        raise ValueError(f"gate must be one of {GATE_ORDER}, got {gate!r}")
+    k = GATE_ORDER.index(gate)
+    return slice(k * hidden_size, (k + 1) * hidden_size)
+
+
+@dataclass(frozen=True)
+class LSTMParams:
+    """Weights of one LSTM layer.
+
+    Attributes
+    ----------
+    W : (4H, D+H) array
+        Stacked weights ``[W_x | W_h]``; row blocks in the order ``a, i, f, o``.
+    b : (4H,) array
+        Stacked biases, same block order.
+
+    The arrays are copied on construction, so later changes to the arrays you passed
+    in do not change the parameters (and nothing here ever writes into yours).
+    """
+
+    W: np.ndarray
+    b: np.ndarray
+
+    def __post_init__(self):
+        W = as_float_array("W", self.W, ndim=2)
+        b = as_float_array("b", self.b, ndim=1)
+        rows, cols = W.shape
+        if rows % 4:
+            raise ValueError(
+                f"W must have 4·H rows (four gate blocks a, i, f, o), got {rows} rows"
+            )
+        hidden = rows // 4
+        if cols <= hidden:
+            raise ValueError(
+                f"W must have D+H columns with D >= 1 (here H = {hidden}, so more than "
+                f"{hidden} columns), got {cols}"
+            )
+        if b.shape != (rows,):
+            raise ValueError(f"b must have shape ({rows},) to match W's 4·H rows, got {b.shape}")
+        object.__setattr__(self, "W", W.copy())
+        object.__setattr__(self, "b", b.copy())
+
+    @property
+    def hidden_size(self) -> int:
+        """H, the number of units."""
+        return self.W.shape[0] // 4
+
+    @property
+    def input_size(self) -> int:
+        """D, the size of each input vector ``x_t``."""
+        return self.W.shape[1] - self.hidden_size
+
+    @property
+    def W_x(self) -> np.ndarray:
+        """(4H, D) block of ``W`` that multiplies ``x_t``."""
+        return self.W[:, : self.input_size]
+
+    @property
+    def W_h(self) -> np.ndarray:
+        """(4H, H) block of ``W`` that multiplies ``h_{t-1}``."""
+        return self.W[:, self.input_size :]
+
+    def gate(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of ``W`` and entries of ``b`` for one gate (``"a"``, ``"i"``, ``"f"``, ``"o"``)."""
+        rows = gate_slice(name, self.hidden_size)
+        return self.W[rows], self.b[rows]
+
+    def with_gate_bias(self, name: str, value: float) -> "LSTMParams":
+        """A copy whose bias for gate ``name`` is ``value`` in every unit."""
+        b = self.b.copy()
+        b[gate_slice(name, self.hidden_size)] = value
+        return LSTMParams(self.W, b)
+
+
+def init_params(
+    input_size: int,
+    hidden_size: int,
+    seed: int = 0,
+    keep_bias: float = 0.0,
+    scale: float | None = None,
+) -> LSTMParams:
+    """Random LSTM weights, reproducible from ``seed``.
+
+    ``W`` is drawn uniformly from ``[-scale, scale]`` with ``scale = 1/sqrt(H)`` by
+    default (as PyTorch does); ``b`` is zero except the keep gate's block, which is
+    ``keep_bias`` (a positive value such as 1.0 helps training remember; keep it 0 for
+    the article's linear simplification, which has no biases).
+
+    Returns an :class:`LSTMParams` with ``W`` of shape (4H, D+H) and ``b`` of shape (4H,).
+    """
+    D = positive_int("input_size", input_size)
+    H = positive_int("hidden_size", hidden_size)
+    if scale is None:
+        scale = 1.0 / np.sqrt(H)
+    rng = np.random.default_rng(seed)
+    W = rng.uniform(-scale, scale, size=(4 * H, D + H))
+    b = np.zeros(4 * H)
+    b[gate_slice("f", H)] = keep_bias
+    return LSTMParams(W, b)
