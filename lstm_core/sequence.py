@@ -5,11 +5,13 @@ happens. Everything that does not depend on the recurrence is computed for all T
 at once, outside the loop over time:
 
 - forward: the input part of ``Z_t``, ``W_x · x_t + b``, for every t in one product;
-- backward: the activation slopes, ``δW``, ``δb`` and ``δx``, each in one product.
+- backward: ``δW``, ``δb`` and ``δx``, each in one product over all steps.
 
 Inside the loop there is one matrix product per step (``W_h · h_{t-1}`` forward,
 ``W_hᵀ · δZ_t`` backward) and a handful of elementwise operations, for all units,
-gates and examples at once. ``tests/test_sequence.py`` checks that this gives exactly
+gates and examples at once, written into arrays allocated once. What the loop does not
+need (``Z_t``, the gate gradients, the split of ``δS_t`` into its two paths) is
+computed when first asked for. ``tests/test_sequence.py`` checks that all of this gives
 what looping :func:`~lstm_core.cell.lstm_step_forward` and
 :func:`~lstm_core.cell.lstm_step_backward` gives.
 
@@ -18,17 +20,17 @@ Axis 0 is always time: ``x`` is (T, B, D) for a batch or (T, D) for one sequence
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from ._checks import as_float_array, check_shape
-from .activations import sigmoid, tanh_grad_from_output
-from .cell import StepTrace, activation_derivatives, gate_gradients
+from .cell import StepTrace, gate_gradients, state_gradient_via_h
 from .params import LSTMParams, gate_slice
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LSTMTrace:
     """Everything the forward pass computed, kept for the backward pass and for plots.
 
@@ -37,20 +39,21 @@ class LSTMTrace:
 
     Attributes
     ----------
+    params : the LSTMParams that were run
     x : (T, B, D) inputs ``x_1 .. x_T``
     h0, s0 : (B, H) initial ``h_0`` and ``S_0``
-    z : (T, B, 4H) pre-activations ``Z_t``, blocks ``a, i, f, o``
-    gates : (T, B, 4H) activations; also as ``.a .i .f .o``, each (T, B, H)
+    gates : (T, B, 4H) activations ``[a_t, i_t, f_t, o_t]``; also as ``.a .i .f .o``
     s : (T, B, H) cell states ``S_1 .. S_T``
     squashed_s : (T, B, H) ``tanh(S_t)`` (``S_t`` itself when ``linear``)
     h : (T, B, H) outputs ``h_1 .. h_T``
     linear : whether the article's linear simplification was used
+    z : (T, B, 4H) pre-activations ``Z_t = W · I_t + b`` (computed when first read)
     """
 
+    params: LSTMParams = field(repr=False)
     x: np.ndarray
     h0: np.ndarray
     s0: np.ndarray
-    z: np.ndarray
     gates: np.ndarray
     s: np.ndarray
     squashed_s: np.ndarray
@@ -90,6 +93,11 @@ class LSTMTrace:
         """(T, B, D+H) ``I_t = [x_t, h_{t-1}]`` for every step."""
         return np.concatenate([self.x, self.h_prev], axis=-1)
 
+    @cached_property
+    def z(self) -> np.ndarray:
+        """(T, B, 4H) pre-activations ``Z_t = W · I_t + b``, blocks ``a, i, f, o``."""
+        return self.I @ self.params.W.T + self.params.b
+
     def step(self, k: int) -> StepTrace:
         """The record of step ``t = k + 1`` as a :class:`StepTrace` (``k`` may be negative)."""
         T = len(self.x)
@@ -98,11 +106,12 @@ class LSTMTrace:
         k = k % T
         h_prev = self.h0 if k == 0 else self.h[k - 1]
         s_prev = self.s0 if k == 0 else self.s[k - 1]
-        return StepTrace(self.x[k], h_prev, s_prev, self.z[k], self.gates[k], self.s[k],
+        z = np.concatenate([self.x[k], h_prev], axis=-1) @ self.params.W.T + self.params.b
+        return StepTrace(self.x[k], h_prev, s_prev, z, self.gates[k], self.s[k],
                          self.squashed_s[k], self.h[k], self.linear)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LSTMGrads:
     """Gradients from backpropagation through time.
 
@@ -111,18 +120,24 @@ class LSTMGrads:
 
     Attributes
     ----------
+    trace : the LSTMTrace these gradients belong to
     dW : (4H, D+H) ``δW = Σ_t δZ_t · I_tᵀ``
     db : (4H,) ``δb = Σ_t δZ_t``
     dx : (T, B, D) ``δx_t``
     dh0, ds0 : (B, H) ``∂L/∂h_0`` and ``∂L/∂S_0``
     dh : (T, B, H) total ``δh_t`` (from the loss and from step t+1)
-    ds : (T, B, H) total ``δS_t``
-    ds_via_h : (T, B, H) path 1 into ``S_t``, through ``h_t``
-    ds_via_next : (T, B, H) path 2 into ``S_t``, ``δS_{t+1} ⊙ f_{t+1}``
-    dgates : (T, B, 4H) ``[δa, δi, δf, δo]``; one block with ``.dgate(name)``
+    ds : (T, B, H) total ``δS_t = ds_via_h + ds_via_next``
     dz : (T, B, 4H) ``δZ_t``
+    ds_after : (B, H) ``δS`` that arrived from beyond the last step (zeros by default)
+    ds_via_h : (T, B, H) path 1 into ``S_t``, through ``h_t``: ``δh_t ⊙ o_t ⊙ (1 - tanh²(S_t))``
+    ds_via_next : (T, B, H) path 2 into ``S_t``: ``δS_{t+1} ⊙ f_{t+1}``
+    dgates : (T, B, 4H) ``[δa, δi, δf, δo]``; one block with ``.dgate(name)``
+
+    The last three are computed when first read, with the same operations as the
+    backward loop, so ``ds_via_h + ds_via_next == ds`` holds exactly.
     """
 
+    trace: LSTMTrace = field(repr=False)
     dW: np.ndarray
     db: np.ndarray
     dx: np.ndarray
@@ -130,10 +145,22 @@ class LSTMGrads:
     ds0: np.ndarray
     dh: np.ndarray
     ds: np.ndarray
-    ds_via_h: np.ndarray
-    ds_via_next: np.ndarray
-    dgates: np.ndarray
     dz: np.ndarray
+    ds_after: np.ndarray
+
+    @cached_property
+    def ds_via_h(self) -> np.ndarray:
+        tr = self.trace
+        return state_gradient_via_h(self.dh, tr.o, tr.squashed_s, tr.linear)
+
+    @cached_property
+    def ds_via_next(self) -> np.ndarray:
+        return np.concatenate([self.ds[1:] * self.trace.f[1:], self.ds_after[None]])
+
+    @cached_property
+    def dgates(self) -> np.ndarray:
+        tr = self.trace
+        return gate_gradients(self.ds, self.dh, tr.gates, tr.s_prev, tr.squashed_s)
 
     def dgate(self, name: str) -> np.ndarray:
         """One block of ``dgates`` over time: ``δa``, ``δi``, ``δf`` or ``δo``, (T, B, H)."""
@@ -142,6 +169,52 @@ class LSTMGrads:
     def parameter_grads(self) -> dict[str, np.ndarray]:
         """``{"W": dW, "b": db}``, keyed like the fields of :class:`LSTMParams`."""
         return {"W": self.dW, "b": self.db}
+
+
+# The gates' activations, fused for speed. σ(z) = (1 + tanh(z/2)) / 2, so one tanh over
+# all four blocks gives them all: g = tanh(z ⊙ c) ⊙ c + m, with (c, m) = (1, 0) on the
+# candidate block a and (½, ½) on the gate blocks i, f, o. Likewise the slopes
+# 1 - a² = (1 - a)(1 + a) and σ' = (1 - g) g are one expression, (1 - g)(g + n), with
+# n = 1 on the candidate block and 0 on the gates. cell.py computes both the plain way,
+# and the tests check that the two agree.
+_fused = {}
+
+
+def _constants(H):
+    if H not in _fused:
+        candidate = np.arange(4 * H) < H
+        _fused[H] = (np.where(candidate, 1.0, 0.5), np.where(candidate, 0.0, 0.5), candidate.astype(float))
+    return _fused[H]
+
+
+def _activate(z, out):
+    """``[tanh(Z_a), σ(Z_i), σ(Z_f), σ(Z_o)]`` for (B, 4H) ``z``, written into ``out``."""
+    scale, shift, _ = _constants(z.shape[-1] // 4)
+    np.multiply(z, scale, out=out)
+    np.tanh(out, out=out)
+    out *= scale
+    out += shift
+    return out
+
+
+def _slopes(gates, out):
+    """``[1 - a², i(1 - i), f(1 - f), o(1 - o)]`` for (B, 4H) ``gates``, written into ``out``."""
+    _, _, candidate = _constants(gates.shape[-1] // 4)
+    np.add(gates, candidate, out=out)
+    out *= 1.0 - gates
+    return out
+
+
+def _carve(*shapes):
+    """Contiguous float64 arrays of the given shapes, cut from one allocation.
+
+    One large block costs the operating system far fewer page faults than many
+    medium-sized arrays (numpy asks for huge pages for blocks of 4 MiB and more).
+    """
+    sizes = [int(np.prod(shape)) for shape in shapes]
+    block = np.empty(sum(sizes))
+    ends = np.cumsum(sizes)
+    return [block[end - size : end].reshape(shape) for shape, size, end in zip(shapes, sizes, ends)]
 
 
 def _check_params(params) -> None:
@@ -186,30 +259,35 @@ def lstm_forward(params: LSTMParams, x, h0=None, s0=None, linear: bool = False) 
     s0 = _initial_state("s0", s0, x.shape[1:-1] + (H,))
     xb = x if batched else x[:, None]
     h, s = (h0, s0) if batched else (h0[None], s0[None])
-
     T, B, _ = xb.shape
-    z = xb @ params.W_x.T + params.b  # input part of Z_t = W · I_t + b, all steps at once
+
+    # Z_t is built in place inside `gates`, then activated there.
+    # Input part, W_x · x_t + b, for all steps in one product:
+    gates, s_all, squashed_all, h_all = _carve((T, B, 4 * H), (T, B, H), (T, B, H), (T, B, H))
+    np.matmul(xb.reshape(T * B, D), params.W_x.T, out=gates.reshape(T * B, 4 * H))
+    gates += params.b
     W_hT = params.W_h.T
-    gates = np.empty_like(z)
-    s_all = np.empty((T, B, H))
-    squashed_all = np.empty((T, B, H))
-    h_all = np.empty((T, B, H))
+    recurrent = np.empty((B, 4 * H))
+    f_s = np.empty((B, H))
     for t in range(T):
-        z[t] += h @ W_hT  # Z_t = W_x x_t + b + W_h h_{t-1}
         g = gates[t]
-        if linear:
-            g[:] = z[t]
-        else:
-            np.tanh(z[t, :, :H], out=g[:, :H])  # a_t = tanh(Z_a)
-            g[:, H:] = sigmoid(z[t, :, H:])  # i_t, f_t, o_t = σ(Z_i, Z_f, Z_o)
+        g += np.matmul(h, W_hT, out=recurrent)  # Z_t = W_x x_t + b + W_h h_{t-1}
+        if not linear:
+            _activate(g, out=g)  # a_t = tanh(Z_a); i_t, f_t, o_t = σ(Z_i), σ(Z_f), σ(Z_o)
         a, i, f, o = g[:, :H], g[:, H : 2 * H], g[:, 2 * H : 3 * H], g[:, 3 * H :]
-        s = s_all[t] = a * i + f * s  # S_t = a_t ⊙ i_t + f_t ⊙ S_{t-1}
-        squashed_all[t] = s if linear else np.tanh(s)
-        h = h_all[t] = o * squashed_all[t]  # h_t = o_t ⊙ tanh(S_t)
+        np.multiply(f, s, out=f_s)
+        s = np.multiply(a, i, out=s_all[t])
+        s += f_s  # S_t = a_t ⊙ i_t + f_t ⊙ S_{t-1}
+        squashed = squashed_all[t]
+        if linear:
+            squashed[:] = s
+        else:
+            np.tanh(s, out=squashed)
+        h = np.multiply(o, squashed, out=h_all[t])  # h_t = o_t ⊙ tanh(S_t)
 
     unbatch = (lambda v: v) if batched else (lambda v: v[:, 0])
     return LSTMTrace(
-        x=x.copy(), h0=h0.copy(), s0=s0.copy(), z=unbatch(z), gates=unbatch(gates),
+        params=params, x=x.copy(), h0=h0.copy(), s0=s0.copy(), gates=unbatch(gates),
         s=unbatch(s_all), squashed_s=unbatch(squashed_all), h=unbatch(h_all),
         linear=bool(linear),
     )
@@ -245,62 +323,53 @@ def lstm_backward(params: LSTMParams, trace: LSTMTrace, dh, dh_next=None, ds_nex
     check_shape("dh", dh, trace.h.shape, "like trace.h")
     state_shape = trace.h0.shape
     dh_next = _initial_state("dh_next", dh_next, state_shape)
-    ds_next = _initial_state("ds_next", ds_next, state_shape)
+    ds_after = _initial_state("ds_next", ds_next, state_shape).copy()
+    ds_next = ds_after
 
     batch = (lambda v: v) if trace.batched else (lambda v: v[:, None])
     unbatch = (lambda v: v) if trace.batched else (lambda v: v[:, 0])
     if not trace.batched:
         dh_next, ds_next = dh_next[None], ds_next[None]
-    dh_loss = batch(dh)
-    gates, s, squashed_s = batch(trace.gates), batch(trace.s), batch(trace.squashed_s)
-    s_prev = np.concatenate([batch(trace.s0[None]), s[:-1]])
-    f, o = gates[..., 2 * H : 3 * H], gates[..., 3 * H :]
+    dh_loss, gates = batch(dh), batch(trace.gates)
+    s, squashed_s, h = batch(trace.s), batch(trace.squashed_s), batch(trace.h)
+    s0, h0, x = batch(trace.s0[None])[0], batch(trace.h0[None])[0], batch(trace.x)
     T, B, _ = s.shape
 
-    # Hoisted out of the loop: local derivatives that do not depend on δ.
-    # path 1 factor  o_t ⊙ (1 - tanh²(S_t))
-    via_h_factor = o if trace.linear else o * tanh_grad_from_output(squashed_s)
-    # δZ_t = [δS ⊙ i ⊙ (1-a²), δS ⊙ a ⊙ i(1-i), δS ⊙ S_{t-1} ⊙ f(1-f), δh ⊙ tanh(S) ⊙ o(1-o)]
-    #      = [δS, δS, δS, δh] ⊙ dz_factor
-    dz_factor = activation_derivatives(gates, trace.linear) * gate_gradients(
-        np.ones_like(s), np.ones_like(s), gates, s_prev, squashed_s
-    )
-
     W_h = params.W_h
-    dh_all = np.empty((T, B, H))
-    ds_all = np.empty((T, B, H))
-    ds_via_h = np.empty((T, B, H))
-    dz = np.empty((T, B, 4 * H))
-    dz_blocks = dz.reshape(T, B, 4, H)  # views with the four gate blocks on their own axis
-    factor_blocks = dz_factor.reshape(T, B, 4, H)
-    ds_last = ds_next
+    dz, dh_all, ds_all, dx = _carve((T, B, 4 * H), (T, B, H), (T, B, H), (T, B, D))
+    dgates = np.empty((B, 4, H))  # one step's [δa, δi, δf, δo], the blocks on their own axis
+    slopes = np.empty((B, 4 * H))
     for t in reversed(range(T)):
-        dh_t = dh_all[t] = dh_loss[t] + dh_next  # δh_t = dh_t + δh_next
-        path1 = ds_via_h[t] = dh_t * via_h_factor[t]
-        ds_t = ds_all[t] = path1 + ds_next  # δS_t = path 1 + path 2
-        dz_blocks[t, :, :3] = ds_t[:, None, :] * factor_blocks[t, :, :3]  # δZ_a, δZ_i, δZ_f
-        dz_blocks[t, :, 3] = dh_t * factor_blocks[t, :, 3]  # δZ_o
-        dh_next = dz[t] @ W_h  # last H entries of δI_t = Wᵀ · δZ_t
-        ds_next = ds_t * f[t]  # path 2 for step t-1: δS_t ⊙ f_t
+        a, i, f, o = (gates[t, :, k * H : (k + 1) * H] for k in range(4))
+        squashed = squashed_s[t]
+        dh_t = np.add(dh_loss[t], dh_next, out=dh_all[t])  # δh_t = dh_t + δh_next
+        path1 = state_gradient_via_h(dh_t, o, squashed, trace.linear)
+        ds_t = np.add(path1, ds_next, out=ds_all[t])  # δS_t = path 1 + path 2
+        np.multiply(ds_t, i, out=dgates[:, 0])  # δa_t = δS_t ⊙ i_t
+        np.multiply(ds_t, a, out=dgates[:, 1])  # δi_t = δS_t ⊙ a_t
+        np.multiply(ds_t, s[t - 1] if t else s0, out=dgates[:, 2])  # δf_t = δS_t ⊙ S_{t-1}
+        np.multiply(dh_t, squashed, out=dgates[:, 3])  # δo_t = δh_t ⊙ tanh(S_t)
+        dz_t = dz[t]  # δZ_t = [δa, δi, δf, δo] ⊙ each activation's slope (1 when linear)
+        if trace.linear:
+            dz_t[:] = dgates.reshape(B, 4 * H)
+        else:
+            np.multiply(dgates.reshape(B, 4 * H), _slopes(gates[t], out=slopes), out=dz_t)
+        dh_next = dz_t @ W_h  # last H entries of δI_t = Wᵀ · δZ_t
+        ds_next = ds_t * f  # path 2 for step t-1: δS_t ⊙ f_t
 
-    # Hoisted out of the loop: everything that only needs δZ_t (and δS_t) for all t.
-    xb, h0b = batch(trace.x), batch(trace.h0[None])
-    h_prev = np.concatenate([h0b, batch(trace.h)[:-1]])
-    dz2 = dz.reshape(T * B, 4 * H)
-    dW = np.empty_like(params.W)
-    dW[:, :D] = dz2.T @ xb.reshape(T * B, D)  # δW = Σ_t δZ_t · I_tᵀ, I_t = [x_t, h_{t-1}]
-    dW[:, D:] = dz2.T @ h_prev.reshape(T * B, H)
-    db = dz2.sum(axis=0)  # δb = Σ_t δZ_t
-    dx = dz @ params.W_x  # first D entries of δI_t, all steps at once
-    ds_via_next = np.concatenate([ds_all[1:] * f[1:], ds_last[None]])  # δS_{t+1} ⊙ f_{t+1}
-    dgates = gate_gradients(ds_all, dh_all, gates, s_prev, squashed_s)
+    # Everything that only needs δZ_t, for all steps at once.
+    dz_rows = dz.reshape(T * B, 4 * H)
+    dW = np.empty_like(params.W)  # δW = Σ_t δZ_t · I_tᵀ with I_t = [x_t, h_{t-1}]:
+    dW[:, :D] = (x.reshape(T * B, D).T @ dz_rows).T
+    dW[:, D:] = (h[:-1].reshape(-1, H).T @ dz_rows[B:]).T + dz[0].T @ h0
+    db = dz_rows.sum(axis=0)  # δb = Σ_t δZ_t
+    np.matmul(dz_rows, params.W_x, out=dx.reshape(T * B, D))  # first D entries of δI_t
 
     return LSTMGrads(
-        dW=dW, db=db, dx=unbatch(dx),
+        trace=trace, dW=dW, db=db, dx=unbatch(dx),
         dh0=dh_next if trace.batched else dh_next[0],
         ds0=ds_next if trace.batched else ds_next[0],
-        dh=unbatch(dh_all), ds=unbatch(ds_all), ds_via_h=unbatch(ds_via_h),
-        ds_via_next=unbatch(ds_via_next), dgates=unbatch(dgates), dz=unbatch(dz),
+        dh=unbatch(dh_all), ds=unbatch(ds_all), dz=unbatch(dz), ds_after=ds_after,
     )
 
 
