@@ -57,13 +57,21 @@ def positive_int(name: str, value) -> int:
     return int(value)
 
 
-def positive_float(name: str, value, allow_zero: bool = False) -> float:
-    """Return ``value`` as a float if it is a finite positive number, or raise."""
+def finite_real(name: str, value) -> float:
+    """Return ``value`` as a float if it is a finite real number, or raise naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r}")
     value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return value
+
+
+def positive_float(name: str, value, allow_zero: bool = False) -> float:
+    """Return ``value`` as a float if it is a finite positive number, or raise."""
+    value = finite_real(name, value)
     low_ok = value >= 0 if allow_zero else value > 0
-    if not (np.isfinite(value) and low_ok):
+    if not low_ok:
         bound = "non-negative" if allow_zero else "positive"
         raise ValueError(f"{name} must be a finite {bound} number, got {value}")
     return value

@@ -2,6 +2,8 @@
 
 Each function below is one line of ``equations.md``. They work on the last axis, so
 the same code serves one example (vectors of shape (H,)) and a batch (shape (B, H)).
+The per-equation functions take arrays that the step functions have already checked;
+``lstm_step_forward`` and ``lstm_step_backward`` are the entry points.
 The sequence functions in :mod:`lstm_core.sequence` are the same math with the loop
 over time and the products that do not depend on the recurrence hoisted out of it.
 """
@@ -256,17 +258,4 @@ def lstm_step_backward(params: LSTMParams, step: StepTrace, dh, ds_next=None) ->
     )
 
 
-__all__ = [
-    "GATE_ORDER",
-    "StepGrads",
-    "StepTrace",
-    "activation_derivatives",
-    "gate_activations",
-    "gate_gradients",
-    "lstm_step_backward",
-    "lstm_step_forward",
-    "new_cell_state",
-    "new_hidden_state",
-    "squash",
-    "state_gradient_via_h",
-]
+__all__ = ["StepGrads", "StepTrace", "lstm_step_backward", "lstm_step_forward"]

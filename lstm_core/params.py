@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_float_array, positive_int
+from ._checks import as_float_array, finite_real, positive_float, positive_int
 
 GATE_ORDER = ("a", "i", "f", "o")
 """Order of the gate blocks in ``Z``, ``W`` and ``b``: candidate, input, keep, output."""
@@ -122,8 +122,8 @@ def init_params(
     """
     D = positive_int("input_size", input_size)
     H = positive_int("hidden_size", hidden_size)
-    if scale is None:
-        scale = 1.0 / np.sqrt(H)
+    scale = 1.0 / np.sqrt(H) if scale is None else positive_float("scale", scale, allow_zero=True)
+    keep_bias = finite_real("keep_bias", keep_bias)
     rng = np.random.default_rng(seed)
     W = rng.uniform(-scale, scale, size=(4 * H, D + H))
     b = np.zeros(4 * H)

@@ -1,0 +1,69 @@
+"""The project's own files agree with each other: dependencies, commands, layout."""
+
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _split(requirement: str) -> tuple[str, str]:
+    name, spec = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", requirement).groups()
+    return name.lower().replace("_", "-"), spec.replace(" ", "")
+
+
+def pyproject_requirements() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = list(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        requirements += extra
+    # A requirement only for old Pythons (tomli on 3.10) has no place in a conda
+    # environment, which gets a current Python.
+    return dict(_split(r) for r in requirements if "python_version" not in r)
+
+
+def conda_requirements() -> dict[str, str]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    names = [d for d in env["dependencies"] if isinstance(d, str)]
+    return dict(_split(d) for d in names if _split(d)[0] not in {"python", "pip"})
+
+
+def test_environment_yml_and_pyproject_name_the_same_dependencies():
+    assert conda_requirements() == pyproject_requirements()
+
+
+def test_environment_yml_installs_the_package_itself():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_sections = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)]
+    assert ["-e ."] in pip_sections
+    assert "conda-forge" in env["channels"]
+
+
+def test_pyproject_asks_for_python_3_10_or_newer():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["requires-python"] == ">=3.10"
+    assert set(project["optional-dependencies"]) >= {"lab", "test"}
+
+
+def test_readme_gives_the_two_commands_and_ci_runs_the_test_one():
+    readme = (ROOT / "README.md").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    for command in ("make lab", "make test"):
+        assert command in readme
+        assert re.search(rf"^{command.split()[1]}:", makefile, re.M)
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_public_name_is_importable():
+    import lstm_core
+
+    for name in lstm_core.__all__:
+        assert hasattr(lstm_core, name), name
+    assert lstm_core.GATE_ORDER == ("a", "i", "f", "o")
