@@ -4,9 +4,11 @@ Run:  make bench      (or: python benchmarks/bench_core.py [--repeat N])
 
 Prints, for a lecture-sized and a training-sized problem in float64, the median time
 of one forward + backward pass, the GFLOP/s of its matrix products
-(3 · 2·T·B·4H·(D+H) multiply-adds: Z forward, δW and δI backward), and, when PyTorch
+(3 · 2·T·B·4H·(D+H) floating-point operations: Z forward, δW and δI backward), and, when PyTorch
 is importable, torch.nn.LSTM's time on the same problem with the same number of
-threads, and the ratio lstm_core / PyTorch (below 1 means lstm_core is faster).
+threads, and the ratio lstm_core / PyTorch (below 1 means lstm_core is faster). The
+two are timed in alternating blocks, so that the noise of a shared machine falls on
+both alike.
 """
 
 from __future__ import annotations
@@ -30,20 +32,36 @@ SIZES = {
 TARGETS = {"lecture": 0.4, "training": 1.0}  # at most this fraction of PyTorch's time
 
 
-def median_seconds(fn, repeat: int, min_time: float = 0.2) -> float:
-    """Median over ``repeat`` rounds of the mean time of ``fn``, rounds at least ``min_time`` / repeat long."""
-    fn()  # warm up
+def median_seconds(fn, rounds: int, budget: float = 0.05) -> float:
+    """Median over ``rounds`` of the mean time of one call of ``fn``, after warming up."""
+    fn()
     start = time.perf_counter()
     fn()
-    once = max(time.perf_counter() - start, 1e-7)
-    inner = max(1, int(min_time / repeat / once))
-    rounds = []
-    for _ in range(repeat):
+    inner = max(1, int(budget / max(time.perf_counter() - start, 1e-7)))
+    times = []
+    for _ in range(rounds):
         start = time.perf_counter()
         for _ in range(inner):
             fn()
-        rounds.append((time.perf_counter() - start) / inner)
-    return statistics.median(rounds)
+        times.append((time.perf_counter() - start) / inner)
+    return statistics.median(times)
+
+
+def compare(ours, theirs, rounds: int, passes: int = 3):
+    """Median seconds per call of ``ours`` and of ``theirs`` (None: not timed).
+
+    The two are timed in alternating blocks, ``passes`` of each, and the median over
+    blocks is kept, so that a slow spell of a shared machine does not fall on one side
+    only. Within a block only one library runs, so neither one's worker threads are
+    competing with the other's.
+    """
+    ours_blocks, theirs_blocks = [], []
+    for _ in range(passes):
+        ours_blocks.append(median_seconds(ours, rounds))
+        if theirs is not None:
+            theirs_blocks.append(median_seconds(theirs, rounds))
+    median = statistics.median
+    return median(ours_blocks), (median(theirs_blocks) if theirs is not None else None)
 
 
 def blas_threads() -> int | None:
@@ -85,7 +103,7 @@ def torch_case(torch, T, B, D, H):
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=15, help="timing rounds per case (median is reported)")
+    parser.add_argument("--repeat", type=int, default=15, help="timing rounds per block (medians are reported)")
     args = parser.parse_args(argv)
 
     try:
@@ -103,23 +121,18 @@ def main(argv=None) -> int:
     if torch is not None:
         header += f"  {'PyTorch ms':>10} {'ratio':>6} {'target':>7}"
     print(header)
-    # All lstm_core timings first: PyTorch's OpenMP threads keep spinning for a while
-    # after each call and would slow numpy down if the two were interleaved.
-    ours = {name: median_seconds(numpy_case(**size), args.repeat) for name, size in SIZES.items()}
-    theirs = {}
-    if torch is not None:
-        theirs = {name: median_seconds(torch_case(torch, **size), args.repeat) for name, size in SIZES.items()}
     met = True
     for name, size in SIZES.items():
         T, B, D, H = size["T"], size["B"], size["D"], size["H"]
-        seconds = ours[name]
+        theirs_case = torch_case(torch, **size) if torch is not None else None
+        seconds, torch_seconds = compare(numpy_case(**size), theirs_case, args.repeat)
         flops = 3 * 2 * T * B * 4 * H * (D + H)
         line = f"{name:<9} {T:>3} {B:>3} {D:>3} {H:>4}  {seconds * 1e3:>12.3f} {flops / seconds / 1e9:>8.2f}"
-        if name in theirs:
-            ratio = seconds / theirs[name]
+        if torch is not None:
+            ratio = seconds / torch_seconds
             ok = ratio <= TARGETS[name]
             met &= ok
-            line += f"  {theirs[name] * 1e3:>10.3f} {ratio:>6.2f} {'<= ' + str(TARGETS[name]):>7} {'ok' if ok else 'MISSED'}"
+            line += f"  {torch_seconds * 1e3:>10.3f} {ratio:>6.2f} {'<= ' + str(TARGETS[name]):>7} {'ok' if ok else 'MISSED'}"
         print(line)
     return 0 if met else 1
 

@@ -11,7 +11,7 @@ import numpy as np
 from ._checks import as_float_array
 
 
-def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+def sigmoid(z, out: np.ndarray | None = None) -> np.ndarray:
     """σ(z) = 1 / (1 + e^{-z}), computed as 0.5 · (1 + tanh(z/2)).
 
     The tanh form never overflows and never warns, for any finite ``z``; its error is
@@ -19,23 +19,27 @@ def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     cancels and the *relative* error grows, which no gradient here notices). With ``out``
     (a float64 array shaped like ``z``) the result is written there, with no temporaries.
     """
-    out = np.multiply(as_float_array("z", z), 0.5, out=out)
+    return sigmoid_unchecked(as_float_array("z", z), out)
+
+
+def sigmoid_unchecked(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """:func:`sigmoid` for a float64 array already checked, as the engine's inner loops use it."""
+    out = np.multiply(z, 0.5, out=out)
     np.tanh(out, out=out)
     out *= 0.5
     out += 0.5
     return out
 
 
-def tanh(z: np.ndarray) -> np.ndarray:
-    """tanh(z), elementwise."""
-    return np.tanh(z)
-
-
-def sigmoid_grad_from_output(y: np.ndarray) -> np.ndarray:
+def sigmoid_grad_from_output(y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """dσ/dz at the point where σ(z) = y: ``y (1 - y)``."""
-    return y * (1.0 - y)
+    out = np.subtract(1.0, y, out=out)
+    out *= y
+    return out
 
 
-def tanh_grad_from_output(y: np.ndarray) -> np.ndarray:
+def tanh_grad_from_output(y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """d tanh/dz at the point where tanh(z) = y: ``1 - y²``."""
-    return 1.0 - y * y
+    out = np.multiply(y, y, out=out)
+    np.subtract(1.0, out, out=out)
+    return out

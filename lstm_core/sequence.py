@@ -8,8 +8,9 @@ at once, outside the loop over time:
 - backward: ``δW``, ``δb`` and ``δx``, each in one product over all steps.
 
 Inside the loop there is one matrix product per step (``W_h · h_{t-1}`` forward,
-``W_hᵀ · δZ_t`` backward) and a handful of elementwise operations, for all units,
-gates and examples at once, written into arrays allocated once. What the loop does not
+``W_hᵀ · δZ_t`` backward) and one call of the step kernel, :func:`~lstm_core.cell.cell_forward`
+or :func:`~lstm_core.cell.cell_backward`, for all units, gates and examples at once,
+writing into arrays allocated once. What the loop does not
 need (``Z_t``, the gate gradients, the split of ``δS_t`` into its two paths) is
 computed when first asked for. ``tests/test_sequence.py`` checks that all of this gives
 what looping :func:`~lstm_core.cell.lstm_step_forward` and
@@ -26,7 +27,7 @@ from functools import cached_property
 import numpy as np
 
 from ._checks import as_float_array, check_shape
-from .cell import StepTrace, gate_gradients, state_gradient_via_h
+from .cell import StepTrace, cell_backward, cell_forward, gate_gradients, split_gates, state_gradient_via_h
 from .params import LSTMParams, gate_slice
 
 
@@ -171,40 +172,6 @@ class LSTMGrads:
         return {"W": self.dW, "b": self.db}
 
 
-# The gates' activations, fused for speed. σ(z) = (1 + tanh(z/2)) / 2, so one tanh over
-# all four blocks gives them all: g = tanh(z ⊙ c) ⊙ c + m, with (c, m) = (1, 0) on the
-# candidate block a and (½, ½) on the gate blocks i, f, o. Likewise the slopes
-# 1 - a² = (1 - a)(1 + a) and σ' = (1 - g) g are one expression, (1 - g)(g + n), with
-# n = 1 on the candidate block and 0 on the gates. cell.py computes both the plain way,
-# and the tests check that the two agree.
-_fused = {}
-
-
-def _constants(H):
-    if H not in _fused:
-        candidate = np.arange(4 * H) < H
-        _fused[H] = (np.where(candidate, 1.0, 0.5), np.where(candidate, 0.0, 0.5), candidate.astype(float))
-    return _fused[H]
-
-
-def _activate(z, out):
-    """``[tanh(Z_a), σ(Z_i), σ(Z_f), σ(Z_o)]`` for (B, 4H) ``z``, written into ``out``."""
-    scale, shift, _ = _constants(z.shape[-1] // 4)
-    np.multiply(z, scale, out=out)
-    np.tanh(out, out=out)
-    out *= scale
-    out += shift
-    return out
-
-
-def _slopes(gates, out):
-    """``[1 - a², i(1 - i), f(1 - f), o(1 - o)]`` for (B, 4H) ``gates``, written into ``out``."""
-    _, _, candidate = _constants(gates.shape[-1] // 4)
-    np.add(gates, candidate, out=out)
-    out *= 1.0 - gates
-    return out
-
-
 def _carve(*shapes):
     """Contiguous float64 arrays of the given shapes, cut from one allocation.
 
@@ -268,22 +235,11 @@ def lstm_forward(params: LSTMParams, x, h0=None, s0=None, linear: bool = False) 
     gates += params.b
     W_hT = params.W_h.T
     recurrent = np.empty((B, 4 * H))
-    f_s = np.empty((B, H))
     for t in range(T):
-        g = gates[t]
-        g += np.matmul(h, W_hT, out=recurrent)  # Z_t = W_x x_t + b + W_h h_{t-1}
-        if not linear:
-            _activate(g, out=g)  # a_t = tanh(Z_a); i_t, f_t, o_t = σ(Z_i), σ(Z_f), σ(Z_o)
-        a, i, f, o = g[:, :H], g[:, H : 2 * H], g[:, 2 * H : 3 * H], g[:, 3 * H :]
-        np.multiply(f, s, out=f_s)
-        s = np.multiply(a, i, out=s_all[t])
-        s += f_s  # S_t = a_t ⊙ i_t + f_t ⊙ S_{t-1}
-        squashed = squashed_all[t]
-        if linear:
-            squashed[:] = s
-        else:
-            np.tanh(s, out=squashed)
-        h = np.multiply(o, squashed, out=h_all[t])  # h_t = o_t ⊙ tanh(S_t)
+        z = gates[t]
+        z += np.matmul(h, W_hT, out=recurrent)  # Z_t = W_x x_t + b + W_h h_{t-1}
+        out = (z, s_all[t], squashed_all[t], h_all[t])  # Z_t is activated in place
+        _, s, _, h = cell_forward(z, s, linear, out=out)
 
     unbatch = (lambda v: v) if batched else (lambda v: v[:, 0])
     return LSTMTrace(
@@ -337,31 +293,20 @@ def lstm_backward(params: LSTMParams, trace: LSTMTrace, dh, dh_next=None, ds_nex
 
     W_h = params.W_h
     dz, dh_all, ds_all, dx = _carve((T, B, 4 * H), (T, B, H), (T, B, H), (T, B, D))
-    dgates = np.empty((B, 4, H))  # one step's [δa, δi, δf, δo], the blocks on their own axis
-    slopes = np.empty((B, 4 * H))
+    dgates = np.empty((B, 4 * H))  # [δa, δi, δf, δo] of one step; LSTMGrads derives them all later
     for t in reversed(range(T)):
-        a, i, f, o = (gates[t, :, k * H : (k + 1) * H] for k in range(4))
-        squashed = squashed_s[t]
         dh_t = np.add(dh_loss[t], dh_next, out=dh_all[t])  # δh_t = dh_t + δh_next
-        path1 = state_gradient_via_h(dh_t, o, squashed, trace.linear)
-        ds_t = np.add(path1, ds_next, out=ds_all[t])  # δS_t = path 1 + path 2
-        np.multiply(ds_t, i, out=dgates[:, 0])  # δa_t = δS_t ⊙ i_t
-        np.multiply(ds_t, a, out=dgates[:, 1])  # δi_t = δS_t ⊙ a_t
-        np.multiply(ds_t, s[t - 1] if t else s0, out=dgates[:, 2])  # δf_t = δS_t ⊙ S_{t-1}
-        np.multiply(dh_t, squashed, out=dgates[:, 3])  # δo_t = δh_t ⊙ tanh(S_t)
-        dz_t = dz[t]  # δZ_t = [δa, δi, δf, δo] ⊙ each activation's slope (1 when linear)
-        if trace.linear:
-            dz_t[:] = dgates.reshape(B, 4 * H)
-        else:
-            np.multiply(dgates.reshape(B, 4 * H), _slopes(gates[t], out=slopes), out=dz_t)
+        s_prev = s[t - 1] if t else s0
+        _, ds_t, _, dz_t = cell_backward(dh_t, ds_next, gates[t], s_prev, squashed_s[t], trace.linear,
+                                         out=(ds_all[t], dgates, dz[t]))
         dh_next = dz_t @ W_h  # last H entries of δI_t = Wᵀ · δZ_t
-        ds_next = ds_t * f  # path 2 for step t-1: δS_t ⊙ f_t
+        ds_next = ds_t * split_gates(gates[t])[2]  # path 2 for step t-1: δS_t ⊙ f_t
 
     # Everything that only needs δZ_t, for all steps at once.
     dz_rows = dz.reshape(T * B, 4 * H)
-    dW = np.empty_like(params.W)  # δW = Σ_t δZ_t · I_tᵀ with I_t = [x_t, h_{t-1}]:
-    dW[:, :D] = (x.reshape(T * B, D).T @ dz_rows).T
-    dW[:, D:] = (h[:-1].reshape(-1, H).T @ dz_rows[B:]).T + dz[0].T @ h0
+    I = np.empty((T, B, D + H))  # I_t = [x_t, h_{t-1}]
+    I[:, :, :D], I[0, :, D:], I[1:, :, D:] = x, h0, h[:-1]
+    dW = (I.reshape(T * B, D + H).T @ dz_rows).T  # δW = Σ_t δZ_t · I_tᵀ
     db = dz_rows.sum(axis=0)  # δb = Σ_t δZ_t
     np.matmul(dz_rows, params.W_x, out=dx.reshape(T * B, D))  # first D entries of δI_t
 

@@ -46,18 +46,19 @@ def test_slopes_from_outputs_are_the_derivatives(z0):
 def test_gate_activations_follow_the_gate_order(rng):
     z = rng.standard_normal((3, 8))  # H = 2: blocks a, i, f, o
     g = gate_activations(z)
-    np.testing.assert_allclose(g[:, :2], np.tanh(z[:, :2]))
-    np.testing.assert_allclose(g[:, 2:], 1 / (1 + np.exp(-z[:, 2:])), rtol=1e-14)
+    np.testing.assert_allclose(g[:, :2], np.tanh(z[:, :2]), rtol=1e-15)
+    np.testing.assert_allclose(g[:, 2:], sigmoid(z[:, 2:]), rtol=1e-15)
     slopes = activation_derivatives(g)
-    np.testing.assert_allclose(slopes[:, :2], 1 - np.tanh(z[:, :2]) ** 2)
+    np.testing.assert_allclose(slopes[:, :2], tanh_grad_from_output(np.tanh(z[:, :2])), rtol=1e-14)
+    np.testing.assert_allclose(slopes[:, 2:], sigmoid_grad_from_output(sigmoid(z[:, 2:])), rtol=1e-14)
     np.testing.assert_array_equal(activation_derivatives(g, linear=True), 1.0)
     np.testing.assert_array_equal(gate_activations(z, linear=True), z)
 
 
-def test_fused_sequence_activations_equal_the_plain_ones(rng):
-    from lstm_core.sequence import _activate, _slopes
-
+def test_activations_write_in_place_into_z(rng):
+    """The sequence loop activates Z_t where it lies; that must give what a fresh array gets."""
     z = rng.standard_normal((4, 12)) * 5
-    fused = _activate(z, out=np.empty_like(z))
-    np.testing.assert_allclose(fused, gate_activations(z), rtol=1e-15, atol=1e-16)
-    np.testing.assert_allclose(_slopes(fused, out=np.empty_like(z)), activation_derivatives(fused), rtol=1e-15, atol=1e-16)
+    fresh = gate_activations(z)
+    in_place = z.copy()
+    assert gate_activations(in_place, out=in_place) is in_place
+    np.testing.assert_array_equal(in_place, fresh)
