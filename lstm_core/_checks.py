@@ -48,6 +48,15 @@ def check_shape(name: str, array: np.ndarray, shape: tuple[int, ...], meaning: s
         raise ValueError(f"{name} must have shape {tuple(shape)}{hint}, got {array.shape}")
 
 
+def array_or_zeros(name: str, value, shape: tuple[int, ...], meaning: str = "") -> np.ndarray:
+    """``value`` checked to be a finite array of ``shape``, or zeros of that shape if None."""
+    if value is None:
+        return np.zeros(shape)
+    value = as_float_array(name, value)
+    check_shape(name, value, shape, meaning)
+    return value
+
+
 def positive_int(name: str, value) -> int:
     """Return ``value`` as an int if it is a positive integer, or raise naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_float_array, check_shape
+from ._checks import array_or_zeros, as_float_array, check_shape
 from .activations import tanh_grad_from_output
 from .params import LSTMParams, gate_slice
 
@@ -163,7 +163,7 @@ def cell_backward(dh, ds_next, gates, s_prev, squashed_s, linear: bool = False, 
 # ----------------------------------------------------------------- one step, with records
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class StepTrace:
     """Everything one forward step computed, named after the equations.
 
@@ -205,7 +205,7 @@ class StepTrace:
         return np.concatenate([self.x, self.h_prev], axis=-1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class StepGrads:
     """Gradients of one backward step.
 
@@ -241,23 +241,17 @@ class StepGrads:
         return self.dgates[..., gate_slice(name, self.ds.shape[-1])]
 
 
-def _state_args(params: LSTMParams, x, h_prev, s_prev, names=("x_t", "h_prev", "s_prev")):
+def _check_step_input(params: LSTMParams, x_t, h_prev, s_prev):
     """Validate one step's input and previous state; zeros where a state is None."""
     if not isinstance(params, LSTMParams):
         raise TypeError(f"params must be an LSTMParams, got {type(params).__name__}")
-    x = as_float_array(names[0], x, ndim=(1, 2))
+    x_t = as_float_array("x_t", x_t, ndim=(1, 2))
     D, H = params.input_size, params.hidden_size
-    check_shape(names[0], x, x.shape[:-1] + (D,), f"the last axis must be D = {D}, W's input size")
-    state_shape = x.shape[:-1] + (H,)
-    states = []
-    for name, value in zip(names[1:], (h_prev, s_prev)):
-        if value is None:
-            states.append(np.zeros(state_shape))
-        else:
-            value = as_float_array(name, value)
-            check_shape(name, value, state_shape, "batch size of x, H units")
-            states.append(value)
-    return x, states[0], states[1]
+    check_shape("x_t", x_t, x_t.shape[:-1] + (D,), f"the last axis must be D = {D}, W's input size")
+    state_shape = x_t.shape[:-1] + (H,)
+    h_prev = array_or_zeros("h_prev", h_prev, state_shape, "batch size of x_t, H units")
+    s_prev = array_or_zeros("s_prev", s_prev, state_shape, "batch size of x_t, H units")
+    return x_t, h_prev, s_prev
 
 
 def lstm_step_forward(params: LSTMParams, x_t, h_prev=None, s_prev=None, linear: bool = False) -> StepTrace:
@@ -275,7 +269,7 @@ def lstm_step_forward(params: LSTMParams, x_t, h_prev=None, s_prev=None, linear:
     StepTrace with ``z, gates, s, h`` and the inputs, all without the batch axis if
     ``x_t`` had none.
     """
-    x_t, h_prev, s_prev = _state_args(params, x_t, h_prev, s_prev)
+    x_t, h_prev, s_prev = _check_step_input(params, x_t, h_prev, s_prev)
     I = np.concatenate([x_t, h_prev], axis=-1)  # I_t = [x_t, h_{t-1}]
     z = I @ params.W.T + params.b  # Z_t = W · I_t + b
     gates, s, squashed_s, h = cell_forward(z, s_prev, linear)
@@ -306,10 +300,7 @@ def lstm_step_backward(params: LSTMParams, step: StepTrace, dh, ds_next=None) ->
                 "the W that produced this step")
     dh = as_float_array("dh", dh)
     check_shape("dh", dh, step.h.shape, "like step.h")
-    if ds_next is None:
-        ds_next = np.zeros_like(step.s)
-    ds_next = as_float_array("ds_next", ds_next)
-    check_shape("ds_next", ds_next, step.s.shape, "like step.s")
+    ds_next = array_or_zeros("ds_next", ds_next, step.s.shape, "like step.s")
 
     ds_via_h, ds, dgates, dz = cell_backward(dh, ds_next, step.gates, step.s_prev, step.squashed_s, step.linear)
     dI = dz @ params.W  # δI_t = Wᵀ · δZ_t

@@ -35,7 +35,7 @@ def gate_slice(gate: str, hidden_size: int) -> slice:
     return slice(k * hidden_size, (k + 1) * hidden_size)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LSTMParams:
     """Weights of one LSTM layer.
 

@@ -9,7 +9,7 @@ import numpy as np
 from ._checks import as_float_array, check_shape, positive_int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ReadoutParams:
     """Weights of the read-out: ``W`` (O, H) and ``b`` (O,). Copied on construction."""
 
@@ -24,7 +24,7 @@ class ReadoutParams:
         object.__setattr__(self, "b", b.copy())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ReadoutGrads:
     """Gradients of the read-out: ``dW`` (O, H), ``db`` (O,), and ``dh`` shaped like ``h``."""
 

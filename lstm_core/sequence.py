@@ -26,7 +26,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ._checks import as_float_array, check_shape
+from ._checks import array_or_zeros, as_float_array, check_shape
 from .cell import StepTrace, cell_backward, cell_forward, gate_gradients, split_gates, state_gradient_via_h
 from .params import LSTMParams, gate_slice
 
@@ -189,14 +189,6 @@ def _check_params(params) -> None:
         raise TypeError(f"params must be an LSTMParams, got {type(params).__name__}")
 
 
-def _initial_state(name, value, shape):
-    if value is None:
-        return np.zeros(shape)
-    value = as_float_array(name, value)
-    check_shape(name, value, shape, "batch size of x, H units" if len(shape) == 2 else "H units")
-    return value
-
-
 def lstm_forward(params: LSTMParams, x, h0=None, s0=None, linear: bool = False) -> LSTMTrace:
     """Run the LSTM over a sequence.
 
@@ -222,8 +214,9 @@ def lstm_forward(params: LSTMParams, x, h0=None, s0=None, linear: bool = False) 
             f"got shape {x.shape}"
         )
     batched = x.ndim == 3
-    h0 = _initial_state("h0", h0, x.shape[1:-1] + (H,))
-    s0 = _initial_state("s0", s0, x.shape[1:-1] + (H,))
+    state_shape, meaning = x.shape[1:-1] + (H,), "batch size of x, H units" if batched else "H units"
+    h0 = array_or_zeros("h0", h0, state_shape, meaning)
+    s0 = array_or_zeros("s0", s0, state_shape, meaning)
     xb = x if batched else x[:, None]
     h, s = (h0, s0) if batched else (h0[None], s0[None])
     T, B, _ = xb.shape
@@ -275,11 +268,18 @@ def lstm_backward(params: LSTMParams, trace: LSTMTrace, dh, dh_next=None, ds_nex
             f"params (D = {D}, H = {H}) do not match the trace "
             f"(D = {trace.x.shape[-1]}, H = {trace.hidden_size})"
         )
+    if params is not trace.params and not (
+        np.array_equal(params.W, trace.params.W) and np.array_equal(params.b, trace.params.b)
+    ):
+        raise ValueError(
+            "params must be the parameters that produced trace (were they updated "
+            "after the forward pass? run lstm_forward again)"
+        )
     dh = as_float_array("dh", dh)
     check_shape("dh", dh, trace.h.shape, "like trace.h")
     state_shape = trace.h0.shape
-    dh_next = _initial_state("dh_next", dh_next, state_shape)
-    ds_after = _initial_state("ds_next", ds_next, state_shape).copy()
+    dh_next = array_or_zeros("dh_next", dh_next, state_shape, "like trace.h0")
+    ds_after = array_or_zeros("ds_next", ds_next, state_shape, "like trace.s0").copy()
     ds_next = ds_after
 
     batch = (lambda v: v) if trace.batched else (lambda v: v[:, None])
@@ -306,7 +306,7 @@ def lstm_backward(params: LSTMParams, trace: LSTMTrace, dh, dh_next=None, ds_nex
     dz_rows = dz.reshape(T * B, 4 * H)
     I = np.empty((T, B, D + H))  # I_t = [x_t, h_{t-1}]
     I[:, :, :D], I[0, :, D:], I[1:, :, D:] = x, h0, h[:-1]
-    dW = (I.reshape(T * B, D + H).T @ dz_rows).T  # δW = Σ_t δZ_t · I_tᵀ
+    dW = np.ascontiguousarray((I.reshape(T * B, D + H).T @ dz_rows).T)  # δW = Σ_t δZ_t · I_tᵀ
     db = dz_rows.sum(axis=0)  # δb = Σ_t δZ_t
     np.matmul(dz_rows, params.W_x, out=dx.reshape(T * B, D))  # first D entries of δI_t
 

@@ -77,6 +77,7 @@ BAD_CALLS = {
     "trace not a trace": (lambda: lstm_backward(P, STEP, np.ones((T, B, H))), TypeError, "trace must be an LSTMTrace"),
     "backward params not LSTMParams": (lambda: lstm_backward("W", TRACE, np.ones((T, B, H))), TypeError, "params must be an LSTMParams"),
     "params do not match trace": (lambda: lstm_backward(init_params(D, 3), TRACE, np.ones((T, B, H))), ValueError, "do not match the trace"),
+    "params updated after the forward pass": (lambda: lstm_backward(init_params(D, H, seed=1), TRACE, np.ones((T, B, H))), ValueError, "params must be the parameters that produced trace"),
     "dh wrong shape": (lambda: lstm_backward(P, TRACE, np.ones((T, B, H + 1))), ValueError, "dh must have shape \\(4, 5, 2\\)"),
     "dh missing a step": (lambda: lstm_backward(P, TRACE, np.ones((T - 1, B, H))), ValueError, "dh must have shape"),
     "dh with NaN": (lambda: lstm_backward(P, TRACE, with_nan((T, B, H), 7)), ValueError, "dh contains NaN or inf"),
