@@ -110,9 +110,11 @@ def numerical_lstm_gradients(
             values = trace.h if name == "h" else trace.s
             per_step = []
             for k in range(len(values)):
-                nudge = (lambda v, k=k: _loss_with_state_nudge(params, trace, dh, k, new_h=v)) if name == "h" \
-                    else (lambda v, k=k: _loss_with_state_nudge(params, trace, dh, k, new_s=v))
-                per_step.append(numerical_gradient(nudge, values[k], eps))
+
+                def nudged_loss(v, k=k):
+                    return _loss_with_state_nudge(params, trace, dh, k, **{"new_" + name: v})
+
+                per_step.append(numerical_gradient(nudged_loss, values[k], eps))
             result[name] = np.stack(per_step)
     return result
 

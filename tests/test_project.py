@@ -67,3 +67,16 @@ def test_every_public_name_is_importable():
     for name in lstm_core.__all__:
         assert hasattr(lstm_core, name), name
     assert lstm_core.GATE_ORDER == ("a", "i", "f", "o")
+
+
+def test_benchmark_script_runs_and_reports_both_sizes(capsys):
+    """A smoke run (one round): the script must not rot. Its timings are not judged here."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_core", ROOT / "benchmarks" / "bench_core.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.main(["--repeat", "1"])
+    out = capsys.readouterr().out
+    assert re.search(r"^lecture\s+20\s+1\s+8\s+16\s+[\d.]+\s+[\d.]+", out, re.M)
+    assert re.search(r"^training\s+64\s+32\s+32\s+128\s+[\d.]+", out, re.M)
