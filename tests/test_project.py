@@ -80,3 +80,19 @@ def test_benchmark_script_runs_and_reports_both_sizes(capsys):
     out = capsys.readouterr().out
     assert re.search(r"^lecture\s+20\s+1\s+8\s+16\s+[\d.]+\s+[\d.]+", out, re.M)
     assert re.search(r"^training\s+64\s+32\s+32\s+128\s+[\d.]+", out, re.M)
+
+
+def test_docstring_examples_run():
+    import doctest
+    import importlib
+    import pkgutil
+
+    import lstm_core
+
+    modules = [lstm_core] + [importlib.import_module(f"lstm_core.{m.name}") for m in pkgutil.iter_modules(lstm_core.__path__)]
+    tried = 0
+    for module in modules:
+        result = doctest.testmod(module, verbose=False)
+        assert result.failed == 0, module.__name__
+        tried += result.attempted
+    assert tried >= 5
