@@ -21,14 +21,13 @@ from .cell import StepGrads, StepTrace, lstm_step_backward, lstm_step_forward
 from .gradcheck import gradcheck, numerical_gradient, numerical_lstm_gradients, relative_error
 from .losses import mse_loss, softmax, softmax_cross_entropy
 from .optim import SGD, Adam, Momentum, clip_grad_norm, grad_norm
-from .params import GATE_NAMES, GATE_ORDER, LSTMParams, gate_slice, init_params
+from .params import GATE_ORDER, LSTMParams, gate_slice, init_params
 from .readout import ReadoutGrads, ReadoutParams, init_readout, readout_backward, readout_forward
 from .sequence import LSTMGrads, LSTMTrace, lstm_backward, lstm_forward
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "GATE_NAMES",
     "GATE_ORDER",
     "SGD",
     "Adam",

@@ -19,12 +19,7 @@ def sigmoid(z, out: np.ndarray | None = None) -> np.ndarray:
     cancels and the *relative* error grows, which no gradient here notices). With ``out``
     (a float64 array shaped like ``z``) the result is written there, with no temporaries.
     """
-    return sigmoid_unchecked(as_float_array("z", z), out)
-
-
-def sigmoid_unchecked(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """:func:`sigmoid` for a float64 array already checked, as the engine's inner loops use it."""
-    out = np.multiply(z, 0.5, out=out)
+    out = np.multiply(as_float_array("z", z), 0.5, out=out)
     np.tanh(out, out=out)
     out *= 0.5
     out += 0.5

@@ -15,14 +15,6 @@ from ._checks import as_float_array, finite_real, positive_float, positive_int
 GATE_ORDER = ("a", "i", "f", "o")
 """Order of the gate blocks in ``Z``, ``W`` and ``b``: candidate, input, keep, output."""
 
-GATE_NAMES = {
-    "a": "candidate",
-    "i": "input gate",
-    "f": "keep gate",
-    "o": "output gate",
-}
-
-
 def gate_slice(gate: str, hidden_size: int) -> slice:
     """The rows of ``W`` (or entries of ``b``, or columns of ``Z``) that belong to ``gate``.
 
