@@ -18,7 +18,7 @@ import numpy as np
 
 from ._checks import array_or_zeros, as_float_array, check_shape
 from .activations import tanh_grad_from_output
-from .params import LSTMParams, gate_slice
+from .params import LSTMParams, check_params, gate_slice
 
 
 def split_gates(gates: np.ndarray):
@@ -243,8 +243,7 @@ class StepGrads:
 
 def _check_step_input(params: LSTMParams, x_t, h_prev, s_prev):
     """Validate one step's input and previous state; zeros where a state is None."""
-    if not isinstance(params, LSTMParams):
-        raise TypeError(f"params must be an LSTMParams, got {type(params).__name__}")
+    check_params(params)
     x_t = as_float_array("x_t", x_t, ndim=(1, 2))
     D, H = params.input_size, params.hidden_size
     check_shape("x_t", x_t, x_t.shape[:-1] + (D,), f"the last axis must be D = {D}, W's input size")
@@ -294,8 +293,7 @@ def lstm_step_backward(params: LSTMParams, step: StepTrace, dh, ds_next=None) ->
     """
     if not isinstance(step, StepTrace):
         raise TypeError(f"step must be a StepTrace from lstm_step_forward, got {type(step).__name__}")
-    if not isinstance(params, LSTMParams):
-        raise TypeError(f"params must be an LSTMParams, got {type(params).__name__}")
+    check_params(params)
     check_shape("params.W", params.W, (step.z.shape[-1], step.x.shape[-1] + step.h.shape[-1]),
                 "the W that produced this step")
     dh = as_float_array("dh", dh)

@@ -15,6 +15,7 @@ from ._checks import as_float_array, finite_real, positive_float, positive_int
 GATE_ORDER = ("a", "i", "f", "o")
 """Order of the gate blocks in ``Z``, ``W`` and ``b``: candidate, input, keep, output."""
 
+
 def gate_slice(gate: str, hidden_size: int) -> slice:
     """The rows of ``W`` (or entries of ``b``, or columns of ``Z``) that belong to ``gate``.
 
@@ -94,6 +95,13 @@ class LSTMParams:
         b = self.b.copy()
         b[gate_slice(name, self.hidden_size)] = value
         return LSTMParams(self.W, b)
+
+
+def check_params(params) -> LSTMParams:
+    """Return ``params`` if it is an :class:`LSTMParams`, or raise a ``TypeError`` naming it."""
+    if not isinstance(params, LSTMParams):
+        raise TypeError(f"params must be an LSTMParams, got {type(params).__name__}")
+    return params
 
 
 def init_params(

@@ -28,7 +28,7 @@ import numpy as np
 
 from ._checks import array_or_zeros, as_float_array, check_shape
 from .cell import StepTrace, cell_backward, cell_forward, gate_gradients, split_gates, state_gradient_via_h
-from .params import LSTMParams, gate_slice
+from .params import LSTMParams, check_params, gate_slice
 
 
 @dataclass(frozen=True, eq=False)
@@ -184,11 +184,6 @@ def _carve(*shapes):
     return [block[end - size : end].reshape(shape) for shape, size, end in zip(shapes, sizes, ends)]
 
 
-def _check_params(params) -> None:
-    if not isinstance(params, LSTMParams):
-        raise TypeError(f"params must be an LSTMParams, got {type(params).__name__}")
-
-
 def lstm_forward(params: LSTMParams, x, h0=None, s0=None, linear: bool = False) -> LSTMTrace:
     """Run the LSTM over a sequence.
 
@@ -205,7 +200,7 @@ def lstm_forward(params: LSTMParams, x, h0=None, s0=None, linear: bool = False) 
     LSTMTrace with ``h`` and ``s`` of shape (T, B, H) (or (T, H)), the gates and
     what :func:`lstm_backward` needs.
     """
-    _check_params(params)
+    check_params(params)
     x = as_float_array("x", x, ndim=(2, 3))
     D, H = params.input_size, params.hidden_size
     if x.shape[-1] != D:
@@ -259,7 +254,7 @@ def lstm_backward(params: LSTMParams, trace: LSTMTrace, dh, dh_next=None, ds_nex
     LSTMGrads with ``dW``, ``db``, ``dx``, ``dh0``, ``ds0`` and, per step, ``dh``,
     ``ds`` and its two paths ``ds_via_h`` and ``ds_via_next``, ``dgates``, ``dz``.
     """
-    _check_params(params)
+    check_params(params)
     if not isinstance(trace, LSTMTrace):
         raise TypeError(f"trace must be an LSTMTrace from lstm_forward, got {type(trace).__name__}")
     D, H = params.input_size, params.hidden_size
