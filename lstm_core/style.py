@@ -1,0 +1,90 @@
+"""The course's look: a colour-blind-safe palette and fonts that read on a projector.
+
+Colours are the Okabe–Ito palette (Okabe & Ito, "Color Universal Design", 2008), which
+stays distinguishable under the common colour-vision deficiencies. Every colour in the
+figures comes from here, so a gate has the same colour in every notebook.
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "black": "#000000",
+}
+
+#: one colour per gate, in the equations' order a, i, f, o
+GATE_COLORS = {
+    "a": OKABE_ITO["blue"],
+    "i": OKABE_ITO["green"],
+    "f": OKABE_ITO["orange"],
+    "o": OKABE_ITO["purple"],
+}
+
+#: the two paths of the gradient into S_t, and their sum
+PATH_COLORS = {
+    "via_h": OKABE_ITO["vermillion"],  # path 1: through h_t and the output gate
+    "via_next": OKABE_ITO["sky"],  # path 2: through S_{t+1} and the next keep gate
+    "total": OKABE_ITO["black"],
+}
+
+#: for the cell state and the hidden output
+STATE_COLORS = {"s": OKABE_ITO["blue"], "h": OKABE_ITO["vermillion"]}
+
+#: diverging colour map for signed matrices (ColorBrewer's RdBu is colour-blind safe)
+DIVERGING = "RdBu_r"
+#: sequential colour map for magnitudes
+SEQUENTIAL = "viridis"
+
+#: warnings drawn onto figures
+WARNING_COLOR = OKABE_ITO["vermillion"]
+
+#: Larger than matplotlib's defaults, so that a figure is legible from the back of a room.
+COURSE_RC = {
+    "font.size": 13,
+    "axes.titlesize": 14,
+    "axes.labelsize": 13,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+    "legend.fontsize": 12,
+    "figure.titlesize": 15,
+    "lines.linewidth": 2.2,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": mpl.cycler(color=[OKABE_ITO[k] for k in
+                                         ("blue", "vermillion", "green", "orange", "purple", "sky", "black")]),
+    "figure.dpi": 90,
+    "savefig.dpi": 90,
+    "image.cmap": SEQUENTIAL,
+}
+
+
+def use_course_style() -> None:
+    """Apply :data:`COURSE_RC` to matplotlib for the rest of the session (first cell of a notebook)."""
+    mpl.rcParams.update(COURSE_RC)
+
+
+def course_style():
+    """A context manager applying :data:`COURSE_RC` only inside a ``with`` block."""
+    return mpl.rc_context(COURSE_RC)
+
+
+__all__ = [
+    "COURSE_RC",
+    "DIVERGING",
+    "GATE_COLORS",
+    "OKABE_ITO",
+    "PATH_COLORS",
+    "SEQUENTIAL",
+    "STATE_COLORS",
+    "WARNING_COLOR",
+    "course_style",
+    "use_course_style",
+]
