@@ -133,11 +133,12 @@ class CellDiagram:
         spots = {
             "s_prev": (LEFT - 0.45, S_Y - 0.5), "s": (RIGHT + 0.35, S_Y - 0.5),
             "h_prev": (LEFT - 0.45, BUS_Y - 0.5), "h": (RIGHT + 0.35, BOX_Y - 0.5),
-            "x": (2.05, 0.25),
+            "x": (1.75, 0.25),
             "f": (KEEP_X + 0.42, 3.55), "i": (GATE_X["i"] - 0.35, 3.55),
             "a": (GATE_X["a"] + 0.35, 3.55), "o": (GATE_X["o"], BOX_Y - 0.72),
         }
         texts = {key: ax.text(x, y, "", **style) for key, (x, y) in spots.items()}
+        texts["x"].set_horizontalalignment("left")
         texts["o"].set_position((GATE_X["o"] + 0.05, BOX_Y + 0.62))
         return texts
 
@@ -164,13 +165,17 @@ class CellDiagram:
     def show_values(self, values: dict[str, float] | None) -> None:
         """Write one unit's numbers next to the parts named in ``values`` (None clears them).
 
-        Keys are those of :attr:`values`; a key that is missing is left blank.
+        Keys are those of :attr:`values`; a key that is missing is left blank. ``"x"``
+        may be a short vector (all of ``x_t``), shown as ``[0.35, -1.20]``.
         """
         self._showing.add("values")
         values = values or {}
         for key, text in self.values.items():
             v = values.get(key)
-            text.set_text("" if v is None else _short(v))
+            if v is not None and np.ndim(v) > 0:
+                text.set_text("[" + ", ".join(_short(float(e)) for e in np.ravel(v)) + "]")
+            else:
+                text.set_text("" if v is None else _short(v))
             text.set_visible(v is not None)
 
     def show_gradient_paths(self, sizes: dict[str, float] | None, scale: float | None = None,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .diagram import CellDiagram
 from .params import GATE_ORDER
@@ -236,16 +237,19 @@ def label_gate_blocks(ax, hidden_size: int, input_size: int | None = None, axis:
 
 # --- still figures ------------------------------------------------------------------
 
-def unit_values(trace, k: int, unit: int = 0) -> dict[str, float]:
-    """The numbers :class:`CellDiagram` shows for step ``t = k + 1`` and one unit (unbatched trace)."""
+def unit_values(trace, k: int, unit: int = 0) -> dict:
+    """The numbers :class:`CellDiagram` shows for step ``t = k + 1`` and one unit (unbatched trace).
+
+    ``x`` is the whole input ``x_t`` (its first three entries), since every unit sees all of it.
+    """
     step = trace.step(k)
     values = {name: float(step.gate(name)[unit]) for name in GATE_ORDER}
     values.update(s_prev=float(step.s_prev[unit]), s=float(step.s[unit]),
-                  h_prev=float(step.h_prev[unit]), h=float(step.h[unit]), x=float(step.x[0]))
+                  h_prev=float(step.h_prev[unit]), h=float(step.h[unit]), x=tuple(step.x[:3].tolist()))
     return values
 
 
-def plot_cell(values: dict[str, float] | None = None, title: str | None = None):
+def plot_cell(values: dict[str, float] | None = None, title: str = "one LSTM cell at step t"):
     """The cell diagram alone, optionally with one unit's values; returns the Figure."""
     fig, ax = plt.subplots(figsize=(8, 4.6))
     CellDiagram(ax, title=title).show_values(values)
@@ -336,6 +340,92 @@ def plot_gate_gradient_heatmap(grads, title: str | None = None):
     return fig
 
 
+def plot_gate_gradient_steps(grads, steps=(12, 8, 4, 1)):
+    """Small multiples: every unit's ``δZ_t``, by gate, at several steps (one y scale)."""
+    H = grads.ds.shape[-1]
+    fig, axes = plt.subplots(1, len(steps), figsize=(3.4 * len(steps), 3.8), sharey=True)
+    lim = _symmetric_limit(grads.dz)
+    for ax, t in zip(np.atleast_1d(axes), steps):
+        bars = GateBars(ax, H, ylabel="$\\delta Z_t$" if t == steps[0] else "", title=f"t = {t}")
+        bars.update(np.reshape(grads.dz[t - 1], -1)[: 4 * H], ylim=(-lim, lim))
+        ax.tick_params(axis="x", labelsize=10)
+    fig.suptitle("$\\delta Z_t = [\\delta Z_a, \\delta Z_i, \\delta Z_f, \\delta Z_o]$ of every unit")
+    fig.tight_layout()
+    return fig
+
+
+def plot_keep_bias_sweep(biases, norms, slopes):
+    """How the keep gate's bias ``b_f`` changes ``‖δZ‖`` per gate (left) and ``max f(1-f)`` (right).
+
+    ``norms`` is (len(biases), 4): ``‖δZ‖`` of each gate block summed over time.
+    """
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.2))
+    for g, name in enumerate(GATE_ORDER):
+        left.plot(biases, norms[:, g], color=GATE_COLORS[name], marker="o", ms=4, label=f"$\\|\\delta Z_{name}\\|$")
+    left.set_yscale("log")
+    left.set_xlabel("keep-gate bias $b_f$")
+    left.set_ylabel("size over the whole sequence")
+    left.set_title("gate gradients against the keep bias")
+    left.legend(frameon=False)
+    right.plot(biases, slopes, color=GATE_COLORS["f"], marker="o", ms=4)
+    right.axhline(0.25, color="0.4", ls="--", lw=1.2)
+    right.text(biases[0], 0.235, "the most σ' can be: 1/4", va="top", fontsize=11)
+    right.set_xlabel("keep-gate bias $b_f$")
+    right.set_ylabel("$\\max\\; f(1-f)$")
+    right.set_title("the keep gate's slope")
+    fig.tight_layout()
+    return fig
+
+
+def plot_weight_accumulation(trace, grads, steps=(12, 8, 4, 1)):
+    """Small multiples: the running sum ``Σ_{t' ≥ t} δZ_{t'} I_{t'}ᵀ`` as the backward pass reaches t."""
+    H = grads.ds.shape[-1]
+    D = trace.x.shape[-1]
+    contributions = np.reshape(grads.dz, (len(grads.dz), -1, 4 * H))[:, :, :, None] * \
+        np.reshape(trace.I, (len(grads.dz), -1, D + H))[:, :, None, :]
+    running = np.cumsum(contributions.sum(axis=1)[::-1], axis=0)[::-1]
+    lim = _symmetric_limit(running)
+    fig, axes = plt.subplots(1, len(steps), figsize=(3.3 * len(steps), 4.2), layout="constrained")
+    for ax, t in zip(np.atleast_1d(axes), steps):
+        image = ax.imshow(running[t - 1], cmap=DIVERGING, vmin=-lim, vmax=lim, aspect="auto",
+                          interpolation="nearest")
+        label_gate_blocks(ax, H, D)
+        ax.tick_params(axis="x", labelsize=10)
+        ax.set_title(f"sum over t = {t} … {len(running)}" if t > 1 else "all steps: $\\delta W$")
+    fig.colorbar(image, ax=axes, fraction=0.03, label="entry of the sum")
+    fig.suptitle("$\\delta W = \\sum_t \\delta Z_t I_t^T$, accumulated from t = T down to 1")
+    return fig
+
+
+def plot_loss_curve(losses, title: str = "training loss"):
+    """Loss against optimizer step, on a log scale."""
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    ax.plot(np.arange(len(losses)), losses, color=STATE_COLORS["s"])
+    ax.set_yscale("log")
+    ax.set_xlabel("optimizer step")
+    ax.set_ylabel("mean squared error")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_predictions(x, y, before, after, title: str = "one held-out sequence"):
+    """Input, target and the predictions before and after training, for one sequence (T,) each."""
+    fig, ax = plt.subplots(figsize=(11, 3.8))
+    steps = np.arange(1, len(x) + 1)
+    ax.step(steps, x, where="mid", color="0.6", lw=1.5, label="input $x_t$")
+    ax.plot(steps, y, "o", color="black", ms=8, mfc="none", mew=2, label="target $y_t$")
+    ax.plot(steps, before, marker="s", ms=5, ls=":", color=STATE_COLORS["h"], label="before training")
+    ax.plot(steps, after, marker="D", ms=5, color=PATH_COLORS["via_next"], label="after training")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("time step $t$")
+    ax.set_ylabel("value")
+    ax.set_title(title)
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    fig.tight_layout()
+    return fig
+
+
 def plot_gradcheck(errors: dict[str, float], threshold: float = 1e-7, title: str | None = None):
     """Relative errors of a gradient check as bars on a log scale, with the pass line."""
     fig, ax = plt.subplots(figsize=(max(4.5, 0.9 * len(errors) + 2), 3.6))
@@ -369,6 +459,11 @@ __all__ = [
     "plot_forward_history",
     "plot_forward_steps",
     "plot_gate_gradient_heatmap",
+    "plot_gate_gradient_steps",
+    "plot_keep_bias_sweep",
+    "plot_loss_curve",
+    "plot_predictions",
+    "plot_weight_accumulation",
     "plot_gradcheck",
     "plot_gradient_flow",
     "plot_gradient_paths",

@@ -35,8 +35,8 @@ PATH_COLORS = {
     "total": OKABE_ITO["black"],
 }
 
-#: for the cell state and the hidden output
-STATE_COLORS = {"s": OKABE_ITO["blue"], "h": OKABE_ITO["vermillion"]}
+#: for the cell state and the hidden output (black: the candidate a_t already has blue)
+STATE_COLORS = {"s": OKABE_ITO["black"], "h": OKABE_ITO["vermillion"]}
 
 #: diverging colour map for signed matrices (ColorBrewer's RdBu is colour-blind safe)
 DIVERGING = "RdBu_r"

@@ -31,7 +31,8 @@ from PIL import Image
 from .activations import sigmoid
 
 from .diagram import CellDiagram
-from .params import GATE_ORDER, gate_slice, init_params
+from .data import lesson_problem
+from .params import GATE_ORDER, gate_slice
 from .plots import (
     FlowBars,
     GateBars,
@@ -197,21 +198,13 @@ def _keep_bias_slider(value: float = 0.0, limit: float = 6.0) -> widgets.FloatSl
                                continuous_update=False, style={"description_width": "initial"})
 
 
-@lru_cache(maxsize=64)
-def _problem(T: int, input_size: int, hidden_size: int, seed: int, scale: float, keep_bias: float):
-    """Seeded weights, inputs and loss gradients shared by the builders (cached: sliders revisit them)."""
-    params = init_params(input_size, hidden_size, seed=seed, keep_bias=keep_bias,
-                         scale=scale / np.sqrt(hidden_size))
-    rng = np.random.default_rng(seed + 1)
-    x = rng.standard_normal((T, input_size))
-    g = rng.standard_normal((T, hidden_size))  # ∂L/∂h_t of the loss L = Σ_t g_t · h_t
-    return params, x, g
+_problem = lru_cache(maxsize=64)(lesson_problem)  # sliders revisit the same settings
 
 
 def _run(T, input_size, hidden_size, seed, scale=1.0, keep_bias=0.0, linear=False, last_only=False):
-    params, x, g = _problem(T, input_size, hidden_size, seed, float(scale), float(keep_bias))
+    params, x, dh = _problem(T, input_size, hidden_size, seed, float(scale), float(keep_bias))
     trace = lstm_forward(params, x, linear=linear)
-    dh = g.copy()
+    dh = dh.copy()
     if last_only:
         dh[:-1] = 0.0
     return trace, lstm_backward(params, trace, dh)

@@ -10,3 +10,17 @@ settings.load_profile("course")
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)
+
+
+# Figures render off screen, and each test closes what it opened.
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

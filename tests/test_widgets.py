@@ -1,0 +1,206 @@
+"""The notebooks' widgets: build with no arguments, respond to every control, survive extremes.
+
+Each test moves controls the way a student would (by setting their values, which runs
+the same callbacks a browser triggers) and checks what the figure then shows.
+"""
+
+import io
+import itertools
+
+import ipywidgets
+import numpy as np
+import pytest
+from PIL import Image
+
+import lstm_core as lc
+from lstm_core import plots, widgets
+from lstm_core.data import lesson_problem
+
+BUILDERS = [getattr(widgets, name) for name in widgets.__all__]
+
+
+def find(widget, cls, description=None):
+    """Every descendant of ``widget`` (through ``.children``) of type ``cls``."""
+    found = []
+    for child in getattr(widget, "children", ()):
+        if isinstance(child, cls) and (description is None or child.description == description):
+            found.append(child)
+        found += find(child, cls, description)
+    return found
+
+
+def pixels(png) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(bytes(png))).convert("RGB")).astype(int)
+
+
+def forward_and_back(T=12, scale=1.0, keep_bias=0.0, linear=False, last_only=False):
+    params, x, dh = lesson_problem(T=T, scale=scale, keep_bias=keep_bias)
+    trace = lc.lstm_forward(params, x, linear=linear)
+    if last_only:
+        dh = np.where(np.arange(T)[:, None] == T - 1, dh, 0.0)
+    return trace, lc.lstm_backward(params, trace, dh)
+
+
+@pytest.mark.parametrize("builder", BUILDERS, ids=widgets.__all__)
+def test_builder_needs_no_arguments_and_shows_a_png(builder):
+    stepper = builder()
+    assert isinstance(stepper, ipywidgets.VBox)
+    assert isinstance(stepper.children[-1], ipywidgets.Image)
+    assert bytes(stepper.image.value).startswith(b"\x89PNG")
+    # the sliders are reachable through .children
+    [t_slider] = find(stepper, ipywidgets.IntSlider, "step t")
+    [play] = find(stepper, ipywidgets.Play)
+    assert t_slider is stepper.controls["t"] and play is stepper.controls["play"]
+
+
+@pytest.mark.parametrize("builder", BUILDERS, ids=widgets.__all__)
+def test_moving_the_slider_changes_the_figure(builder):
+    stepper = builder()
+    first = stepper.image.value
+    slider = stepper.controls["t"]
+    slider.value = slider.max if slider.value == slider.min else slider.min
+    assert stepper.image.value != first
+
+
+def test_play_counts_forward_in_the_forward_stepper_and_backward_in_the_others():
+    forward, backward = widgets.forward_stepper(T=12), widgets.state_gradient_stepper(T=12)
+    assert forward.controls["t"].value == 1 and backward.controls["t"].value == 12
+    forward.controls["play"].value = 3
+    backward.controls["play"].value = 3
+    assert forward.controls["t"].value == 4
+    assert backward.controls["t"].value == 9
+
+
+@pytest.mark.parametrize("builder", BUILDERS, ids=widgets.__all__)
+def test_blitted_frames_equal_a_full_redraw(builder):
+    stepper = builder()
+    for name, control in stepper.controls.items():
+        if isinstance(control, ipywidgets.IntSlider):
+            control.value = (control.min + control.max) // 2
+        elif isinstance(control, ipywidgets.Dropdown):
+            control.value = control.options[-1][1]
+    blitted = stepper.image.value
+    stepper.redraw(full=True)
+    assert np.array_equal(pixels(blitted), pixels(stepper.image.value))
+
+
+def _extremes(control):
+    if isinstance(control, (ipywidgets.ToggleButtons, ipywidgets.Dropdown)):
+        return [value for _, value in control.options]
+    if isinstance(control, ipywidgets.FloatLogSlider):
+        return [control.base ** control.min, control.base ** control.max]
+    return [control.min, control.max]
+
+
+@pytest.mark.parametrize("builder", BUILDERS, ids=widgets.__all__)
+def test_every_combination_of_extreme_settings_draws_without_error(builder):
+    stepper = builder()
+    names = [n for n in stepper.controls if n != "play"]
+    for values in itertools.product(*(_extremes(stepper.controls[n]) for n in names)):
+        for name, value in zip(names, values):
+            stepper.controls[name].value = value
+        assert bytes(stepper.image.value).startswith(b"\x89PNG")
+
+
+def test_forward_stepper_shows_the_trace_at_step_t():
+    stepper = widgets.forward_stepper()
+    stepper.controls["t"].value = 5
+    stepper.controls["unit"].value = 1
+    trace, _ = forward_and_back()
+    heights = [bar.get_height() for bar in stepper.panels["gates"].bars]
+    np.testing.assert_allclose(heights, trace.gates[4])
+    diagram = stepper.panels["diagram"]
+    assert diagram.values["f"].get_text() == f"{trace.f[4, 1]:.2f}"
+    assert diagram.values["s"].get_text() == f"{trace.s[4, 1]:.2f}"
+    np.testing.assert_allclose(stepper.panels["history"].s_line.get_ydata(), trace.s[:5, 1])
+    assert "t = 5" in diagram.ax.get_title()
+    assert not stepper.panels["warning"].text.get_visible()
+
+
+def test_forward_stepper_linear_mode_shows_the_linear_trace():
+    stepper = widgets.forward_stepper()
+    stepper.controls["mode"].value = True
+    stepper.controls["t"].value = 3
+    trace, _ = forward_and_back(linear=True)
+    heights = [bar.get_height() for bar in stepper.panels["gates"].bars]
+    np.testing.assert_allclose(heights, trace.gates[2])
+
+
+def test_a_forward_explosion_is_reported_and_nothing_is_drawn():
+    stepper = widgets.forward_stepper()
+    stepper.controls["mode"].value = True
+    stepper.controls["scale"].value = 10.0
+    warning = stepper.panels["warning"].text
+    assert warning.get_visible() and "exploded" in warning.get_text()
+    assert all(bar.get_height() == 0 for bar in stepper.panels["gates"].bars)
+    assert len(stepper.panels["history"].s_line.get_xdata()) == 0
+    stepper.controls["mode"].value = False  # the full LSTM stays bounded
+    assert not warning.get_visible()
+
+
+def test_state_gradient_stepper_draws_both_paths_at_step_t():
+    stepper = widgets.state_gradient_stepper()
+    stepper.controls["t"].value = 7
+    _, grads = forward_and_back()
+    via_h, via_next, total = plots.path_norms(grads)
+    flow = stepper.panels["flow"]
+    np.testing.assert_allclose([b.get_height() for b in flow.via_h], via_h)
+    np.testing.assert_allclose([b.get_height() for b in flow.via_next], via_next)
+    # steps the backward pass has not reached (t' < 7) are faded
+    assert [b.get_alpha() < 1 for b in flow.via_h] == [t < 7 for t in range(1, 13)]
+    diagram = stepper.panels["diagram"]
+    assert diagram.path_labels["via_h"].get_text() == f"path 1 {via_h[6]:.2f}"
+    assert diagram.path_labels["via_next"].get_text() == f"path 2 {via_next[6]:.2f}"
+    widths = {name: line.get_linewidth() for name, line in diagram.paths.items()}
+    assert widths["via_h"] / widths["via_next"] == pytest.approx(via_h[6] / via_next[6])
+
+
+def test_with_the_loss_at_the_last_step_path_1_starts_there():
+    stepper = widgets.state_gradient_stepper()
+    stepper.controls["loss"].value = True
+    _, grads = forward_and_back(last_only=True)
+    heights = [b.get_height() for b in stepper.panels["flow"].via_h]
+    np.testing.assert_allclose(heights, plots.path_norms(grads)[0])
+    assert heights[-1] > 0
+
+
+def test_a_large_keep_bias_carries_the_gradient_further_back():
+    stepper = widgets.state_gradient_stepper()
+    stepper.controls["loss"].value = True
+    stepper.controls["t"].value = 1  # the backward pass has reached every step
+    first = stepper.panels["flow"].total.get_ydata()[0]
+    stepper.controls["keep_bias"].value = 6.0
+    assert stepper.panels["flow"].total.get_ydata()[0] > 100 * first
+
+
+def test_a_backward_explosion_is_reported():
+    stepper = widgets.state_gradient_stepper()
+    stepper.controls["mode"].value = True
+    stepper.controls["scale"].value = 10.0
+    assert "exploded" in stepper.panels["warning"].text.get_text()
+    assert not any(line.get_visible() for line in stepper.panels["diagram"].paths.values())
+
+
+def test_gate_gradient_explorer_shows_the_norms_and_saturation():
+    stepper = widgets.gate_gradient_explorer()
+    stepper.controls["t"].value = 4
+    _, grads = forward_and_back()
+    np.testing.assert_allclose(stepper.panels["heatmap"].image.get_array(), plots.gate_gradient_norms(grads))
+    np.testing.assert_allclose([b.get_height() for b in stepper.panels["step"].bars], grads.dz[3])
+    assert stepper.panels["marker"].get_x() == pytest.approx(2.5)
+    stepper.controls["keep_bias"].value = 8.0
+    slopes = stepper.panels["sigmoid"].points.get_ydata()
+    assert np.all(slopes < 1e-3)  # saturated: σ'(Z_f) is tiny, and so is δZ_f
+    _, grads = forward_and_back(keep_bias=8.0)
+    np.testing.assert_allclose(stepper.panels["heatmap"].image.get_array(), plots.gate_gradient_norms(grads))
+
+
+def test_weight_stepper_running_sum_reaches_dW_at_t_1():
+    stepper = widgets.weight_gradient_stepper()
+    trace, grads = forward_and_back()
+    stepper.controls["t"].value = 12
+    np.testing.assert_allclose(stepper.panels["step"].image.get_array(), np.outer(grads.dz[11], trace.I[11]))
+    assert "still missing" in stepper.panels["done"].get_text()
+    stepper.controls["t"].value = 1
+    np.testing.assert_allclose(stepper.panels["sum"].image.get_array(), grads.dW)
+    assert "equals δW" in stepper.panels["done"].get_text()
