@@ -11,6 +11,7 @@ the panel says on the figure that the gradient exploded instead.
 
 from __future__ import annotations
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
@@ -61,6 +62,21 @@ class WarningText:
 def _clip(values, limit=EXPLODED):
     values = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0, posinf=limit, neginf=-limit)
     return np.clip(values, -limit, limit)
+
+
+def nice_limit(value: float) -> float:
+    """The smallest of 1, 1.5, 2, 3, 5, 7 (times a power of ten) that is at least ``value``.
+
+    Axis ranges snap to these, so that small changes of a slider leave the axes (and
+    their tick labels) as they are, and only the data moves.
+    """
+    if not np.isfinite(value) or value <= 0:
+        return 1.0
+    decade = 10.0 ** np.floor(np.log10(value))
+    for step in (1, 1.5, 2, 3, 5, 7, 10):
+        if step * decade >= value * (1 - 1e-12):
+            return float(step * decade)
+    return float(10 * decade)  # pragma: no cover - the loop always returns
 
 
 def _symmetric_limit(values, floor: float = 1e-12) -> float:
@@ -143,6 +159,32 @@ class UnitHistory:
         self.ax.set_ylim(*ylim)
 
 
+class ScaledTicks:
+    """A y axis with fixed range and tick positions whose labels say the current scale.
+
+    Data is drawn divided by :attr:`scale`, so the axes never change and a widget only
+    repaints the data and these few labels (a rescaled matplotlib axis would need the
+    whole axes redrawn). ``fractions`` are the tick positions in units of the scale.
+    """
+
+    LABELPAD = 38  # points between the axis and its label: room for these tick labels
+
+    def __init__(self, ax, fractions=(0.0, 0.25, 0.5, 0.75, 1.0)):
+        self.ax, self.fractions = ax, tuple(fractions)
+        self.scale = 1.0
+        ax.set_ylim(min(fractions), max(fractions))
+        ax.set_yticks(fractions, [""] * len(fractions))
+        style = dict(transform=ax.get_yaxis_transform(), ha="right", va="center",
+                     fontsize=mpl.rcParams["ytick.labelsize"])
+        self.labels = [ax.text(-0.012, f, "", **style) for f in fractions]
+        self.dynamic = list(self.labels)
+
+    def set_scale(self, scale: float) -> None:
+        self.scale = float(scale)
+        for f, label in zip(self.fractions, self.labels):
+            label.set_text(f"{f * self.scale:.3g}")
+
+
 class FlowBars:
     """Over time: ``|δS_t|`` stacked from its two paths, and the total as a line.
 
@@ -160,10 +202,11 @@ class FlowBars:
         self.total = ax.plot(self.steps, zeros, color=PATH_COLORS["total"], marker="o", ms=5,
                              label="$\\|\\delta S_t\\|$ (their sum)")[0]
         self.cursor = ax.axvspan(0.5, 1.5, color="0.85", zorder=0)
-        self.dynamic = [self.cursor, *self.via_h, *self.via_next, self.total]
+        self.yaxis = ScaledTicks(ax, (0.0, 0.25, 0.5, 0.75, 1.0))
+        self.dynamic = [self.cursor, *self.via_h, *self.via_next, self.total, *self.yaxis.dynamic]
         ax.set_xlim(0.5, T + 0.5)
         ax.set_xlabel("time step $t$ (the backward pass walks right to left)")
-        ax.set_ylabel("size (norm over units)")
+        ax.set_ylabel("size (norm over units)", labelpad=ScaledTicks.LABELPAD)
         ax.legend(loc="upper left", fontsize=11, frameon=False)
         if title:
             ax.set_title(title)
@@ -172,11 +215,18 @@ class FlowBars:
         zeros = np.zeros(self.T)
         self.update(zeros, zeros, zeros)
         self.total.set_ydata(np.full(self.T, np.nan))
-        self.ax.set_ylim(0, 1)
 
     def update(self, via_h, via_next, total, t: int | None = None) -> None:
-        """Sizes per step, each (T,); ``t`` is the current step (None: all computed)."""
+        """Sizes per step, each (T,); ``t`` is the current step (None: all computed).
+
+        Bars are drawn in units of :attr:`scale` (the y axis's top), which snaps to a
+        round number above the largest stack.
+        """
         via_h, via_next, total = (np.abs(_clip(v)) for v in (via_h, via_next, total))
+        top = max(float((via_h + via_next).max(initial=0.0)), float(total.max(initial=0.0)))
+        self.yaxis.set_scale(nice_limit(max(top * 1.35, 1e-12)))
+        self.scale = self.yaxis.scale
+        via_h, via_next, total = via_h / self.scale, via_next / self.scale, total / self.scale
         reached = self.steps >= (t if t is not None else 1)
         for k in range(self.T):
             alpha = 1.0 if reached[k] else 0.15
@@ -186,8 +236,6 @@ class FlowBars:
             self.via_h[k].set_alpha(alpha)
             self.via_next[k].set_alpha(alpha)
         self.total.set_ydata(np.where(reached, total, np.nan))
-        top = max(float((via_h + via_next).max(initial=0.0)), float(total.max(initial=0.0)))
-        self.ax.set_ylim(0, max(top * 1.35, 1e-12))
         self.cursor.set_x((t if t is not None else 1) - 0.5)
         self.cursor.set_visible(t is not None)
 
@@ -448,11 +496,13 @@ __all__ = [
     "FlowBars",
     "GateBars",
     "Heatmap",
+    "ScaledTicks",
     "UnitHistory",
     "WarningText",
     "explosion_message",
     "gate_gradient_norms",
     "label_gate_blocks",
+    "nice_limit",
     "path_norms",
     "path_sizes",
     "plot_cell",

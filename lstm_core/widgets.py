@@ -26,6 +26,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.spines import Spine
+from matplotlib.transforms import Bbox
 from PIL import Image
 
 from .activations import sigmoid
@@ -37,10 +38,12 @@ from .plots import (
     FlowBars,
     GateBars,
     Heatmap,
+    ScaledTicks,
     UnitHistory,
     WarningText,
     _clip,
     _symmetric_limit,
+    nice_limit,
     explosion_message,
     gate_gradient_norms,
     label_gate_blocks,
@@ -113,6 +116,7 @@ class FigureStepper(widgets.VBox):
             artist.set_animated(True)
         self._background = None
         self._limits = None
+        self._box_cache = {}
         for name, control in controls.items():
             if name != "play":  # the Play button moves the slider ``t``, which redraws
                 control.observe(self._on_change, names="value")
@@ -143,19 +147,57 @@ class FigureStepper(widgets.VBox):
         with np.errstate(all="ignore"), course_style():
             self._update()
             limits = self._axis_limits()
-            if full or self._background is None or limits != self._limits:
+            if full or self._background is None or not self._redraw_axes(limits):
                 self.canvas.draw()  # everything but the animated layers
-                self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-                self._limits = limits
-            else:
-                self.canvas.restore_region(self._background)
+                renderer = self.canvas.get_renderer()
+                self._boxes = {ax: ax.get_tightbbox(renderer).padded(3) for ax in self.figure.axes}
+            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+            self._limits = limits
             for artist in self._layers:
                 self.figure.draw_artist(artist)
         self.image.value = _encode(self.canvas)
 
+    def _redraw_axes(self, limits) -> bool:
+        """Restore the background, repainting only the axes whose range changed.
+
+        Each such axes is blanked where it was and where it now reaches (ticks, labels,
+        legend) and drawn again. Returns False, having changed nothing that matters, if
+        the blanked area touches an axes that is not being redrawn: then only a full
+        draw is exact.
+        """
+        self.canvas.restore_region(self._background)
+        changed = [ax for ax, old, new in zip(self.figure.axes, self._limits, limits) if old != new]
+        if not changed:
+            return True
+        now = {ax: self._box(ax, new) for ax, old, new in zip(self.figure.axes, self._limits, limits) if old != new}
+        area = {ax: Bbox.union([now[ax], self._boxes[ax]]) for ax in changed}
+        for ax in self.figure.axes:
+            if ax not in area and any(self._boxes[ax].overlaps(box) for box in area.values()):
+                return False
+        pixels = np.asarray(self.canvas.buffer_rgba())
+        height, width = pixels.shape[:2]
+        for box in area.values():  # blank with the figure's white (the buffer's y axis points down)
+            (x0, y0), (x1, y1) = np.clip(box.get_points(), 0, [width, height])
+            pixels[int(height - y1):int(np.ceil(height - y0)), int(x0):int(np.ceil(x1))] = 255
+        renderer = self.canvas.get_renderer()
+        for ax in changed:
+            ax.draw(renderer)
+        self._boxes.update(now)
+        return True
+
+    def _box(self, ax, limits):
+        """Where ``ax`` draws (ticks, labels, legend included) at these axis ranges; cached."""
+        key = (id(ax), limits)
+        if key not in self._box_cache:
+            self._box_cache[key] = ax.get_tightbbox(self.canvas.get_renderer()).padded(3)
+        return self._box_cache[key]
+
 
 def _figure(width: float, height: float) -> Figure:
-    return Figure(figsize=(width, height), dpi=80, layout="constrained")
+    figure = Figure(figsize=(width, height), dpi=80, layout="constrained")
+    # Generous gaps, so that an axes whose range changes can be repainted alone (see redraw).
+    figure.get_layout_engine().set(w_pad=8 / 72, h_pad=8 / 72)
+    return figure
 
 
 def _styled(builder):
@@ -244,12 +286,12 @@ def forward_stepper(T: int = 12, input_size: int = 2, hidden_size: int = 3, seed
             panels["history"].clear()
             return
         panels["diagram"].show_values(unit_values(trace, k, j))
-        lim = 1.05 if not c["mode"] else _symmetric_limit(trace.gates)
+        lim = 1.05 if not c["mode"] else nice_limit(_symmetric_limit(trace.gates))
         panels["gates"].update(trace.gates[k], ylim=(-lim, lim))
         panels["gates"].highlight(j)
         panels["gates"].ax.set_title(f"gates of all {hidden_size} units at t = {c['t']}")
         gates = np.stack([trace.gate(n)[:, j] for n in GATE_ORDER], axis=1)
-        lim = max(1.05, _symmetric_limit(np.concatenate([gates.ravel(), trace.s[:, j], trace.h[:, j]])))
+        lim = max(1.05, nice_limit(_symmetric_limit(np.concatenate([gates.ravel(), trace.s[:, j], trace.h[:, j]]))))
         panels["history"].update(gates, trace.s[:, j], trace.h[:, j], c["t"], (-lim, lim))
         panels["history"].ax.set_title(f"unit {j + 1} so far: steps 1 … {c['t']}")
 
@@ -309,10 +351,11 @@ class _PathUnits:
         self.via_next = ax.bar(units + 0.2, np.zeros(hidden_size), width=0.38, color=PATH_COLORS["via_next"],
                                label="path 2")
         self.total = ax.plot(units, np.zeros(hidden_size), "o", color="black", ms=9, label="$\\delta S_t$")[0]
-        self.dynamic = [*self.via_h, *self.via_next, self.total]
+        self.yaxis = ScaledTicks(ax, (-1.0, -0.5, 0.0, 0.5, 1.0))
+        self.dynamic = [*self.via_h, *self.via_next, self.total, *self.yaxis.dynamic]
         ax.axhline(0, color="0.3", lw=1)
         ax.set_xticks(units, [f"unit {j + 1}" for j in units])
-        ax.set_ylabel("gradient")
+        ax.set_ylabel("gradient", labelpad=ScaledTicks.LABELPAD)
         ax.legend(loc="upper right", fontsize=11, frameon=False, ncol=3).set_zorder(-1)
 
     def clear(self) -> None:
@@ -320,14 +363,14 @@ class _PathUnits:
         self.update(zeros, zeros, None, 1.0)
 
     def update(self, via_h, via_next, t: int | None, limit: float) -> None:
-        """Signed paths of every unit at step t, (H,) each; the y axis spans ``±limit``."""
-        via_h, via_next = _clip(via_h), _clip(via_next)
+        """Signed paths of every unit at step t, (H,) each; the y axis spans about ``±1.3 limit``."""
+        self.yaxis.set_scale(nice_limit(limit * 1.3))
+        via_h, via_next = _clip(via_h) / self.yaxis.scale, _clip(via_next) / self.yaxis.scale
         for bar, v in zip(self.via_h, via_h):
             bar.set_height(v)
         for bar, v in zip(self.via_next, via_next):
             bar.set_height(v)
         self.total.set_ydata(via_h + via_next)
-        self.ax.set_ylim(-limit * 1.3, limit * 1.3)
         self.ax.set_title(f"each unit's δS at t = {t}" if t else "each unit's δS")
 
 
@@ -360,9 +403,9 @@ def gate_gradient_explorer(T: int = 12, input_size: int = 2, hidden_size: int = 
         trace, grads = _run(T, input_size, hidden_size, seed, 1.0, c["keep_bias"])
         k = c["t"] - 1
         norms = gate_gradient_norms(grads)
-        panels["heatmap"].update(norms, limit=max(float(norms.max()), 1e-12))
+        panels["heatmap"].update(norms, limit=nice_limit(float(norms.max())))
         marker.set_x(k - 0.5)
-        lim = _symmetric_limit(grads.dz)
+        lim = nice_limit(_symmetric_limit(grads.dz))
         panels["step"].update(grads.dz[k], ylim=(-lim, lim))
         panels["step"].ax.set_title(f"δZ of every unit at t = {c['t']}")
         panels["sigmoid"].update(trace.z[k][gate_slice("f", hidden_size)], c["keep_bias"])

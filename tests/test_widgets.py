@@ -73,15 +73,20 @@ def test_play_counts_forward_in_the_forward_stepper_and_backward_in_the_others()
 
 @pytest.mark.parametrize("builder", BUILDERS, ids=widgets.__all__)
 def test_blitted_frames_equal_a_full_redraw(builder):
+    """Redraws repaint only what changed; the picture must be exactly that of a full draw."""
     stepper = builder()
     for name, control in stepper.controls.items():
-        if isinstance(control, ipywidgets.IntSlider):
-            control.value = (control.min + control.max) // 2
-        elif isinstance(control, ipywidgets.Dropdown):
+        if name == "play":
+            continue
+        if isinstance(control, (ipywidgets.ToggleButtons, ipywidgets.Dropdown)):
             control.value = control.options[-1][1]
-    blitted = stepper.image.value
-    stepper.redraw(full=True)
-    assert np.array_equal(pixels(blitted), pixels(stepper.image.value))
+        elif isinstance(control, ipywidgets.FloatLogSlider):
+            control.value = control.base ** (0.3 * control.max)
+        else:
+            control.value = type(control.value)(control.min + (control.max - control.min) * 0.7)
+        blitted = stepper.image.value
+        stepper.redraw(full=True)
+        assert np.array_equal(pixels(blitted), pixels(stepper.image.value)), name
 
 
 def _extremes(control):
@@ -143,9 +148,10 @@ def test_state_gradient_stepper_draws_both_paths_at_step_t():
     stepper.controls["t"].value = 7
     _, grads = forward_and_back()
     via_h, via_next, total = plots.path_norms(grads)
-    flow = stepper.panels["flow"]
-    np.testing.assert_allclose([b.get_height() for b in flow.via_h], via_h)
-    np.testing.assert_allclose([b.get_height() for b in flow.via_next], via_next)
+    flow = stepper.panels["flow"]  # drawn in units of its axis's scale
+    np.testing.assert_allclose([b.get_height() * flow.scale for b in flow.via_h], via_h)
+    np.testing.assert_allclose([b.get_height() * flow.scale for b in flow.via_next], via_next)
+    assert flow.yaxis.labels[-1].get_text() == f"{flow.scale:.3g}" and flow.scale >= (via_h + via_next).max()
     # steps the backward pass has not reached (t' < 7) are faded
     assert [b.get_alpha() < 1 for b in flow.via_h] == [t < 7 for t in range(1, 13)]
     diagram = stepper.panels["diagram"]
@@ -159,7 +165,8 @@ def test_with_the_loss_at_the_last_step_path_1_starts_there():
     stepper = widgets.state_gradient_stepper()
     stepper.controls["loss"].value = True
     _, grads = forward_and_back(last_only=True)
-    heights = [b.get_height() for b in stepper.panels["flow"].via_h]
+    flow = stepper.panels["flow"]
+    heights = [b.get_height() * flow.scale for b in flow.via_h]
     np.testing.assert_allclose(heights, plots.path_norms(grads)[0])
     assert heights[-1] > 0
 
@@ -168,9 +175,10 @@ def test_a_large_keep_bias_carries_the_gradient_further_back():
     stepper = widgets.state_gradient_stepper()
     stepper.controls["loss"].value = True
     stepper.controls["t"].value = 1  # the backward pass has reached every step
-    first = stepper.panels["flow"].total.get_ydata()[0]
+    flow = stepper.panels["flow"]
+    first = flow.total.get_ydata()[0] * flow.scale
     stepper.controls["keep_bias"].value = 6.0
-    assert stepper.panels["flow"].total.get_ydata()[0] > 100 * first
+    assert flow.total.get_ydata()[0] * flow.scale > 100 * first
 
 
 def test_a_backward_explosion_is_reported():

@@ -1,0 +1,125 @@
+"""Time what a student waits for: each notebook top to bottom, and each widget's redraw.
+
+Run:  make bench      (or: python benchmarks/bench_notebooks.py [--repeat N] [--skip-notebooks])
+
+1. Every notebook in ``notebooks/`` is executed in a fresh kernel (as ``make notebooks``
+   does, without writing it back); the wall time includes starting the kernel.
+   Target: at most 15 s each.
+2. In a real IPython kernel (started with jupyter_client, matplotlib's inline backend
+   active), every builder in ``lstm_core.widgets.__all__`` is built and each of its
+   controls is moved through its range; the time from setting the value to the new PNG
+   being handed to the Image widget (and sent on the comm) is recorded. Target: median
+   at most 100 ms per control. The browser's decoding of the PNG is not included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK_BUDGET_S = 15.0
+LATENCY_BUDGET_MS = 100.0
+
+# Runs inside the kernel: moves every control of every builder, prints JSON.
+LATENCY_CODE = r"""
+import json, statistics, time
+import ipywidgets
+from IPython.display import display
+from lstm_core import widgets
+
+def values_for(control, repeat):
+    if isinstance(control, (ipywidgets.ToggleButtons, ipywidgets.Dropdown)):
+        options = [value for _, value in control.options]
+        return (options[1:] + options[:1]) * 4 * repeat
+    if isinstance(control, ipywidgets.FloatLogSlider):
+        lo, hi = control.min, control.max
+        return [control.base ** (lo + (hi - lo) * k / 7) for k in range(8)] * repeat
+    if isinstance(control, ipywidgets.FloatSlider):
+        return [control.min + (control.max - control.min) * k / 7 for k in range(8)] * repeat
+    steps = list(range(control.min, control.max + 1))
+    return (steps + steps[::-1]) * repeat
+
+results = {}
+for name in widgets.__all__:
+    stepper = getattr(widgets, name)()
+    display(stepper)
+    results[name] = {}
+    for cname, control in stepper.controls.items():
+        if cname == "play":
+            continue
+        start_value = control.value
+        times = []
+        for value in values_for(control, REPEAT):
+            if value == control.value:
+                continue
+            t0 = time.perf_counter()
+            control.value = value
+            times.append(1e3 * (time.perf_counter() - t0))
+        control.value = start_value
+        results[name][cname] = [statistics.median(times), max(times), len(times)]
+print("RESULT" + json.dumps(results))
+"""
+
+
+def time_notebooks() -> list[tuple[str, float]]:
+    import nbformat
+    from nbclient import NotebookClient
+
+    rows = []
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        start = time.perf_counter()
+        NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+        rows.append((path.name, time.perf_counter() - start))
+    return rows
+
+
+def widget_latency(repeat: int) -> dict:
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3")
+    try:
+        out = []
+
+        def keep(msg):
+            if msg["header"]["msg_type"] == "stream":
+                out.append(msg["content"]["text"])
+            elif msg["header"]["msg_type"] == "error":
+                raise RuntimeError("\n".join(msg["content"]["traceback"]))
+
+        client.execute_interactive("%matplotlib inline", timeout=120)
+        client.execute_interactive(LATENCY_CODE.replace("REPEAT", str(repeat)), timeout=600, output_hook=keep)
+        text = "".join(out)
+        return json.loads(text[text.index("RESULT") + len("RESULT"):])
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=2, help="passes over each control's range")
+    parser.add_argument("--skip-notebooks", action="store_true", help="only measure widget latency")
+    args = parser.parse_args(argv)
+    ok = True
+    if not args.skip_notebooks:
+        print(f"notebook                       seconds   (budget {NOTEBOOK_BUDGET_S:.0f} s)")
+        for name, seconds in time_notebooks():
+            ok &= seconds <= NOTEBOOK_BUDGET_S
+            print(f"{name:30s} {seconds:7.1f}   {'ok' if seconds <= NOTEBOOK_BUDGET_S else 'TOO SLOW'}")
+        print()
+    print(f"widget                   control      median ms   max ms   moves   (budget: median {LATENCY_BUDGET_MS:.0f} ms)")
+    for builder, controls in widget_latency(args.repeat).items():
+        for control, (median, worst, n) in controls.items():
+            ok &= median <= LATENCY_BUDGET_MS
+            flag = "ok" if median <= LATENCY_BUDGET_MS else "TOO SLOW"
+            print(f"{builder:24s} {control:10s} {median:11.1f} {worst:8.1f} {n:7d}   {flag}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
