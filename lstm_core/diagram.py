@@ -23,7 +23,8 @@ GATE_X = {"f": 2.4, "i": 4.0, "a": 5.6, "o": 6.7}
 PRODUCT_Y = 4.0  # the a ⊙ i node
 LEFT, RIGHT = 0.9, 9.3
 _BOX_W, _BOX_H, _NODE_R = 0.9, 0.8, 0.27
-PATH_NAMES = {"via_h": "path 1", "via_next": "path 2", "total": "$\\delta S_t$", "carried": "$\\delta S_t f_t$"}
+PATH_NAMES = {"via_h": "path 1", "via_next": "path 2", "total": "$\\delta S_t$",
+              "carried": "$\\delta S_t \\odot f_t$"}
 
 
 def _arrow(ax, start, end, color="0.25", lw=1.6):
@@ -57,7 +58,7 @@ class CellDiagram:
     def __init__(self, ax, title: str | None = None):
         self.ax = ax
         ax.set_xlim(-0.1, 10.1)
-        ax.set_ylim(-0.1, 6.4)
+        ax.set_ylim(-0.1, 6.6)
         ax.set_aspect("equal")
         ax.axis("off")
         if title:
@@ -134,7 +135,7 @@ class CellDiagram:
             "s_prev": (LEFT - 0.45, S_Y - 0.5), "s": (RIGHT + 0.35, S_Y - 0.5),
             "h_prev": (LEFT - 0.45, BUS_Y - 0.5), "h": (RIGHT + 0.35, BOX_Y - 0.5),
             "x": (1.75, 0.25),
-            "f": (KEEP_X + 0.42, 3.55), "i": (GATE_X["i"] - 0.35, 3.55),
+            "f": (KEEP_X - 0.45, 3.55), "i": (GATE_X["i"] - 0.35, 3.55),
             "a": (GATE_X["a"] + 0.35, 3.55), "o": (GATE_X["o"], BOX_Y - 0.72),
         }
         texts = {key: ax.text(x, y, "", **style) for key, (x, y) in spots.items()}
@@ -155,7 +156,7 @@ class CellDiagram:
         lines = {name: ax.plot(xs, ys, color=colors[name], alpha=alphas[name], lw=0, zorder=2.5,
                                solid_capstyle="butt", solid_joinstyle="miter")[0]
                  for name, (xs, ys) in routes.items()}
-        spots = {"via_next": (8.7, 5.75), "via_h": (9.0, 3.3), "total": (6.1, 5.75), "carried": (1.4, 5.75)}
+        spots = {"via_next": (8.9, 6.1), "via_h": (9.0, 3.3), "total": (6.1, 6.1), "carried": (1.2, 6.1)}
         labels = {name: ax.text(*spots[name], "", ha="center", va="bottom", fontsize=11,
                                 color=text_colors[name], zorder=6, fontweight="bold")
                   for name in routes}
@@ -173,9 +174,9 @@ class CellDiagram:
         for key, text in self.values.items():
             v = values.get(key)
             if v is not None and np.ndim(v) > 0:
-                text.set_text("[" + ", ".join(_short(float(e)) for e in np.ravel(v)) + "]")
+                text.set_text("[" + ", ".join(_fixed(float(e)) for e in np.ravel(v)) + "]")
             else:
-                text.set_text("" if v is None else _short(v))
+                text.set_text("" if v is None else _fixed(v))
             text.set_visible(v is not None)
 
     def show_gradient_paths(self, sizes: dict[str, float] | None, scale: float | None = None,
@@ -201,6 +202,11 @@ class CellDiagram:
             label = self.path_labels[name]
             label.set_text(f"{PATH_NAMES[name]} {_short(v)}" if v is not None else "")
             label.set_visible(v is not None)
+
+
+def _fixed(v: float) -> str:
+    """A forward value with two decimals (large ones in scientific notation): 0.73, -0.01, 1.2e+03."""
+    return f"{v:.2f}" if np.isfinite(v) and abs(v) < 1e3 else _short(v)
 
 
 def _short(v: float) -> str:

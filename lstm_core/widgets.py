@@ -14,183 +14,36 @@ same widget works in JupyterLab, Notebook, VS Code and Voilà; ``stepper.figure`
 
 from __future__ import annotations
 
-import io
 import functools
 from functools import lru_cache
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.artist import Artist
-from matplotlib.axis import Axis
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from matplotlib.spines import Spine
-from matplotlib.transforms import Bbox
-from PIL import Image
 
-from .activations import sigmoid
-
-from .diagram import CellDiagram
 from .data import lesson_problem
-from .params import GATE_ORDER, gate_slice
-from .plots import (
+from .diagram import CellDiagram
+from .panels import (
     FlowBars,
     GateBars,
     Heatmap,
-    ScaledTicks,
+    PathUnits,
+    SigmoidSlope,
     UnitHistory,
     WarningText,
-    _clip,
-    _symmetric_limit,
-    nice_limit,
     explosion_message,
-    gate_gradient_norms,
     label_gate_blocks,
-    path_norms,
-    path_sizes,
-    unit_values,
+    nice_limit,
+    symmetric_limit,
 )
+from .params import GATE_ORDER, gate_slice
+from .plots import gate_gradient_norms, path_norms, path_sizes, unit_values
 from .sequence import lstm_backward, lstm_forward
-from .style import GATE_COLORS, PATH_COLORS, course_style
+from .stepper import FigureStepper
+from .style import PATH_COLORS, course_style
 
 MODES = [("full LSTM", False), ("linear (the article's simplification)", True)]
-
-
-def render_png(figure: Figure) -> bytes:
-    """Draw ``figure`` with Agg and encode it as PNG."""
-    canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
-    canvas.draw()
-    return _encode(canvas)
-
-
-def _encode(canvas: FigureCanvasAgg) -> bytes:
-    # Fast compression: this runs on every slider move, and the image only crosses a socket.
-    buf = io.BytesIO()
-    Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3]).save(buf, format="png", compress_level=1)
-    return buf.getvalue()
-
-
-def _artists(obj) -> list[Artist]:
-    """The artists a panel (or an artist, or a list of them) changes when updated."""
-    if isinstance(obj, Artist):
-        return [obj]
-    if hasattr(obj, "dynamic"):
-        return list(obj.dynamic)
-    if isinstance(obj, (list, tuple)):
-        return [a for item in obj for a in _artists(item)]
-    return []
-
-
-class FigureStepper(widgets.VBox):
-    """Rows of controls above an image of a matplotlib figure that they update.
-
-    Attributes
-    ----------
-    figure : the matplotlib Figure (built once, updated in place)
-    image : the ``ipywidgets.Image`` showing it
-    controls : dict of the controls by name (``"play"``, ``"t"``, ...)
-    panels : dict of the plot panels by name, for tests and for curious students
-
-    Redrawing is blitted: the first frame is drawn in full and kept as a background
-    without the artists that change; later frames repaint only those artists (and what
-    lies above them), unless an axis range changed, which needs a full draw.
-    """
-
-    def __init__(self, figure: Figure, controls: dict, rows: list[list[str]], update, panels: dict):
-        self.figure = figure
-        self.controls = controls
-        self.panels = panels
-        self._update = update
-        self.canvas = FigureCanvasAgg(figure)
-        width = int(figure.get_figwidth() * figure.dpi)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%"))
-        boxes = [widgets.HBox([controls[name] for name in row]) for row in rows]
-        super().__init__(children=[*boxes, self.image])
-        with np.errstate(all="ignore"), course_style():
-            update()
-        self.canvas.draw()  # the one constrained-layout pass; later frames keep this layout
-        figure.set_layout_engine("none")
-        self._layers = self._find_layers(_artists(list(panels.values())))
-        for artist in self._layers:
-            artist.set_animated(True)
-        self._background = None
-        self._limits = None
-        self._box_cache = {}
-        for name, control in controls.items():
-            if name != "play":  # the Play button moves the slider ``t``, which redraws
-                control.observe(self._on_change, names="value")
-        self.redraw()
-
-    def _find_layers(self, dynamic: list[Artist]) -> list[Artist]:
-        """The changing artists plus, in their axes, whatever is drawn over them; in drawing order."""
-        dynamic = dynamic + [ax.title for ax in self.figure.axes]
-        layers = []
-        for ax in self.figure.axes:
-            mine = [a for a in dynamic if a.axes is ax]
-            if not mine:
-                continue
-            lowest = min(a.get_zorder() for a in mine)
-            above = [a for a in ax.get_children()
-                     if a.get_zorder() > lowest and a is not ax.patch and not isinstance(a, (Spine, Axis))]
-            layers += sorted(set(mine) | set(above), key=lambda a: a.get_zorder())
-        return layers + [a for a in dynamic if a.axes is None]
-
-    def _axis_limits(self):
-        return tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.figure.axes)
-
-    def _on_change(self, change) -> None:
-        self.redraw()
-
-    def redraw(self, full: bool = False) -> None:
-        """Update the figure from the controls' values and show it (``full``: no blitting)."""
-        with np.errstate(all="ignore"), course_style():
-            self._update()
-            limits = self._axis_limits()
-            if full or self._background is None or not self._redraw_axes(limits):
-                self.canvas.draw()  # everything but the animated layers
-                renderer = self.canvas.get_renderer()
-                self._boxes = {ax: ax.get_tightbbox(renderer).padded(3) for ax in self.figure.axes}
-            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-            self._limits = limits
-            for artist in self._layers:
-                self.figure.draw_artist(artist)
-        self.image.value = _encode(self.canvas)
-
-    def _redraw_axes(self, limits) -> bool:
-        """Restore the background, repainting only the axes whose range changed.
-
-        Each such axes is blanked where it was and where it now reaches (ticks, labels,
-        legend) and drawn again. Returns False, having changed nothing that matters, if
-        the blanked area touches an axes that is not being redrawn: then only a full
-        draw is exact.
-        """
-        self.canvas.restore_region(self._background)
-        changed = [ax for ax, old, new in zip(self.figure.axes, self._limits, limits) if old != new]
-        if not changed:
-            return True
-        now = {ax: self._box(ax, new) for ax, old, new in zip(self.figure.axes, self._limits, limits) if old != new}
-        area = {ax: Bbox.union([now[ax], self._boxes[ax]]) for ax in changed}
-        for ax in self.figure.axes:
-            if ax not in area and any(self._boxes[ax].overlaps(box) for box in area.values()):
-                return False
-        pixels = np.asarray(self.canvas.buffer_rgba())
-        height, width = pixels.shape[:2]
-        for box in area.values():  # blank with the figure's white (the buffer's y axis points down)
-            (x0, y0), (x1, y1) = np.clip(box.get_points(), 0, [width, height])
-            pixels[int(height - y1):int(np.ceil(height - y0)), int(x0):int(np.ceil(x1))] = 255
-        renderer = self.canvas.get_renderer()
-        for ax in changed:
-            ax.draw(renderer)
-        self._boxes.update(now)
-        return True
-
-    def _box(self, ax, limits):
-        """Where ``ax`` draws (ticks, labels, legend included) at these axis ranges; cached."""
-        key = (id(ax), limits)
-        if key not in self._box_cache:
-            self._box_cache[key] = ax.get_tightbbox(self.canvas.get_renderer()).padded(3)
-        return self._box_cache[key]
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -286,12 +139,12 @@ def forward_stepper(T: int = 12, input_size: int = 2, hidden_size: int = 3, seed
             panels["history"].clear()
             return
         panels["diagram"].show_values(unit_values(trace, k, j))
-        lim = 1.05 if not c["mode"] else nice_limit(_symmetric_limit(trace.gates))
+        lim = 1.05 if not c["mode"] else nice_limit(symmetric_limit(trace.gates))
         panels["gates"].update(trace.gates[k], ylim=(-lim, lim))
         panels["gates"].highlight(j)
         panels["gates"].ax.set_title(f"gates of all {hidden_size} units at t = {c['t']}")
         gates = np.stack([trace.gate(n)[:, j] for n in GATE_ORDER], axis=1)
-        lim = max(1.05, nice_limit(_symmetric_limit(np.concatenate([gates.ravel(), trace.s[:, j], trace.h[:, j]]))))
+        lim = max(1.05, nice_limit(symmetric_limit(np.concatenate([gates.ravel(), trace.s[:, j], trace.h[:, j]]))))
         panels["history"].update(gates, trace.s[:, j], trace.h[:, j], c["t"], (-lim, lim))
         panels["history"].ax.set_title(f"unit {j + 1} so far: steps 1 … {c['t']}")
 
@@ -304,7 +157,8 @@ def state_gradient_stepper(T: int = 12, input_size: int = 2, hidden_size: int = 
 
     The loss is ``L = Σ_t g_t · h_t`` for fixed random ``g_t`` (so ``∂L/∂h_t = g_t``), or
     only its last term. Controls: ``play``, ``t``, ``mode``, ``loss`` (every step or
-    the last only), ``keep_bias`` (the keep gate's bias ``b_f``), ``scale``.
+    the last only), ``keep_bias`` (the keep gate's bias ``b_f``; the linear model has no
+    biases, so it is disabled there), ``scale``.
     """
     controls = {**_time_controls(T, backward=True), "mode": _mode_toggle(),
                 "loss": widgets.ToggleButtons(options=[("loss at every step", False), ("loss at the last step", True)],
@@ -315,14 +169,17 @@ def state_gradient_stepper(T: int = 12, input_size: int = 2, hidden_size: int = 
     unit_ax = fig.add_subplot(grid[0, 1])
     panels = {
         "diagram": CellDiagram(fig.add_subplot(grid[0, 0])),
-        "units": _PathUnits(unit_ax, hidden_size),
+        "units": PathUnits(unit_ax, hidden_size),
         "flow": FlowBars(fig.add_subplot(grid[1, :]), T),
         "warning": WarningText(fig),
     }
 
     def update():
         c = {name: w.value for name, w in controls.items()}
-        trace, grads = _run(T, input_size, hidden_size, seed, c["scale"], c["keep_bias"], c["mode"], c["loss"])
+        # The article's linear model has no biases: the keep-bias slider applies to the full LSTM only.
+        controls["keep_bias"].disabled = c["mode"]
+        keep_bias = 0.0 if c["mode"] else c["keep_bias"]
+        trace, grads = _run(T, input_size, hidden_size, seed, c["scale"], keep_bias, c["mode"], c["loss"])
         k = c["t"] - 1
         message = explosion_message(trace.h, what="forward pass") or explosion_message(grads.ds, what="gradient δS")
         panels["warning"].update(message)
@@ -334,44 +191,11 @@ def state_gradient_stepper(T: int = 12, input_size: int = 2, hidden_size: int = 
             return
         scale = max(max(path_sizes(grads, kk).values()) for kk in range(T))
         panels["diagram"].show_gradient_paths(path_sizes(grads, k), scale=scale)
-        limit = _symmetric_limit(np.concatenate([grads.ds_via_h.ravel(), grads.ds_via_next.ravel(), grads.ds.ravel()]))
+        limit = symmetric_limit(np.concatenate([grads.ds_via_h.ravel(), grads.ds_via_next.ravel(), grads.ds.ravel()]))
         panels["units"].update(grads.ds_via_h[k], grads.ds_via_next[k], c["t"], limit)
         panels["flow"].update(*path_norms(grads), t=c["t"])
 
     return FigureStepper(fig, controls, [["play", "t"], ["mode"], ["loss"], ["keep_bias", "scale"]], update, panels)
-
-
-class _PathUnits:
-    """Per unit at one step: path 1 and path 2 side by side (signed), their sum as a dot."""
-
-    def __init__(self, ax, hidden_size: int):
-        self.ax = ax
-        units = np.arange(hidden_size)
-        self.via_h = ax.bar(units - 0.2, np.zeros(hidden_size), width=0.38, color=PATH_COLORS["via_h"], label="path 1")
-        self.via_next = ax.bar(units + 0.2, np.zeros(hidden_size), width=0.38, color=PATH_COLORS["via_next"],
-                               label="path 2")
-        self.total = ax.plot(units, np.zeros(hidden_size), "o", color="black", ms=9, label="$\\delta S_t$")[0]
-        self.yaxis = ScaledTicks(ax, (-1.0, -0.5, 0.0, 0.5, 1.0))
-        self.dynamic = [*self.via_h, *self.via_next, self.total, *self.yaxis.dynamic]
-        ax.axhline(0, color="0.3", lw=1)
-        ax.set_xticks(units, [f"unit {j + 1}" for j in units])
-        ax.set_ylabel("gradient", labelpad=ScaledTicks.LABELPAD)
-        ax.legend(loc="upper right", fontsize=11, frameon=False, ncol=3).set_zorder(-1)
-
-    def clear(self) -> None:
-        zeros = np.zeros(len(self.via_h))
-        self.update(zeros, zeros, None, 1.0)
-
-    def update(self, via_h, via_next, t: int | None, limit: float) -> None:
-        """Signed paths of every unit at step t, (H,) each; the y axis spans about ``±1.3 limit``."""
-        self.yaxis.set_scale(nice_limit(limit * 1.3))
-        via_h, via_next = _clip(via_h) / self.yaxis.scale, _clip(via_next) / self.yaxis.scale
-        for bar, v in zip(self.via_h, via_h):
-            bar.set_height(v)
-        for bar, v in zip(self.via_next, via_next):
-            bar.set_height(v)
-        self.total.set_ydata(via_h + via_next)
-        self.ax.set_title(f"each unit's δS at t = {t}" if t else "each unit's δS")
 
 
 @_styled
@@ -389,7 +213,7 @@ def gate_gradient_explorer(T: int = 12, input_size: int = 2, hidden_size: int = 
         "heatmap": Heatmap(heat_ax, (4, T), title="$\\|\\delta Z\\|$ per gate block and step", cmap="viridis",
                            symmetric=False, colorbar_label="$\\|\\delta Z\\|$"),
         "step": GateBars(fig.add_subplot(grid[1, 0]), hidden_size, ylabel="$\\delta Z_t$"),
-        "sigmoid": _SigmoidSlope(fig.add_subplot(grid[1, 1])),
+        "sigmoid": SigmoidSlope(fig.add_subplot(grid[1, 1])),
         "warning": WarningText(fig),
     }
     heat_ax.set_xticks(range(T), [str(t) for t in range(1, T + 1)])
@@ -405,39 +229,13 @@ def gate_gradient_explorer(T: int = 12, input_size: int = 2, hidden_size: int = 
         norms = gate_gradient_norms(grads)
         panels["heatmap"].update(norms, limit=nice_limit(float(norms.max())))
         marker.set_x(k - 0.5)
-        lim = nice_limit(_symmetric_limit(grads.dz))
+        lim = nice_limit(symmetric_limit(grads.dz))
         panels["step"].update(grads.dz[k], ylim=(-lim, lim))
         panels["step"].ax.set_title(f"δZ of every unit at t = {c['t']}")
         panels["sigmoid"].update(trace.z[k][gate_slice("f", hidden_size)], c["keep_bias"])
         panels["warning"].update(explosion_message(grads.dz, what="gradient δZ"))
 
     return FigureStepper(fig, controls, [["play", "t"], ["keep_bias"]], update, panels)
-
-
-class _SigmoidSlope:
-    """``σ(z)`` and its slope ``σ'(z) = σ(1 - σ)``, with the keep gate's ``Z_f`` marked on the slope."""
-
-    def __init__(self, ax):
-        self.ax = ax
-        z = np.linspace(-10, 10, 201)
-        s = sigmoid(z)
-        ax.plot(z, s, color="0.55", lw=1.5, label="$\\sigma(z)$")
-        ax.plot(z, s * (1 - s), color="0.15", lw=2, label="$\\sigma'(z) = \\sigma(1-\\sigma)$")
-        self.points = ax.plot([], [], "o", color=GATE_COLORS["f"], ms=10, mec="black",
-                              label="$Z_f$ of each unit")[0]
-        ax.set_xlim(-10, 10)
-        ax.set_ylim(-0.02, 1.02)
-        ax.set_xlabel("pre-activation $z$")
-        ax.legend(loc="upper left", fontsize=10, frameon=False).set_zorder(-1)
-        self.note = ax.text(0.98, 0.45, "", transform=ax.transAxes, ha="right", va="center", fontsize=11)
-        self.dynamic = [self.points, self.note]
-        ax.set_title("keep gate: how much of $\\delta f$ gets into $\\delta Z_f$")
-
-    def update(self, z_f, keep_bias: float) -> None:
-        s = sigmoid(np.clip(z_f, -10, 10))
-        self.points.set_data(np.clip(z_f, -10, 10), s * (1 - s))
-        slope = sigmoid(z_f) * (1 - sigmoid(z_f))
-        self.note.set_text(f"keep bias {keep_bias:+.1f}\nlargest slope\n{slope.max():.2g} of 0.25")
 
 
 @_styled
@@ -450,7 +248,7 @@ def weight_gradient_stepper(T: int = 12, input_size: int = 2, hidden_size: int =
     trace, grads = _run(T, input_size, hidden_size, seed)
     contributions = grads.dz[:, :, None] * trace.I[:, None, :]  # (T, 4H, D+H): δZ_t I_tᵀ
     running = np.cumsum(contributions[::-1], axis=0)[::-1]  # running[k] = Σ_{t ≥ k+1}
-    limit = _symmetric_limit(np.concatenate([contributions.ravel(), running.ravel()]))
+    limit = symmetric_limit(np.concatenate([contributions.ravel(), running.ravel()]))
     fig = _figure(11, 7.2)
     grid = fig.add_gridspec(2, 2, height_ratios=[1.6, 1])
     panels = {"step": Heatmap(fig.add_subplot(grid[0, 0]), contributions[0].shape),

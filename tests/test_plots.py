@@ -6,7 +6,7 @@ import pytest
 from matplotlib.colors import to_hex
 
 import lstm_core as lc
-from lstm_core import plots
+from lstm_core import panels, plots
 from lstm_core.data import echo_task, lesson_problem
 from lstm_core.diagram import CellDiagram
 from lstm_core.style import GATE_COLORS, OKABE_ITO, PATH_COLORS
@@ -20,16 +20,16 @@ def run():
 
 
 def test_explosion_message_is_silent_for_ordinary_values():
-    assert plots.explosion_message(np.ones((5, 3))) is None
+    assert panels.explosion_message(np.ones((5, 3))) is None
 
 
 def test_explosion_message_names_the_steps_and_overflow():
     values = np.ones((6, 2))
     values[1, 0] = 1e9
     values[3, 1] = np.inf
-    message = plots.explosion_message(values, what="gradient")
+    message = panels.explosion_message(values, what="gradient")
     assert "gradient exploded" in message and "t = 2 … 4" in message and "inf" in message
-    assert "t = 2:" not in plots.explosion_message(values[:3])  # one step: "t = 2 sizes"
+    assert "t = 2:" not in panels.explosion_message(values[:3])  # one step: "t = 2 sizes"
 
 
 def test_palette_is_okabe_ito_and_every_gate_has_its_own_colour():
@@ -97,13 +97,15 @@ def test_every_still_figure_has_titles_and_labelled_axes(make, run):
             assert any(a.get_ylabel() or a.get_yticklabels() for a in siblings), "unlabelled y axis"
 
 
-def test_flow_bars_show_the_path_norms(run):
+def test_flow_bars_show_the_path_norms_and_label_their_scale(run):
     _, grads = run
     fig = plots.plot_gradient_flow(grads)
-    bars = [p for p in fig.axes[0].patches if p.get_width() == pytest.approx(0.75)]
-    labels = [t.get_text() for t in fig.axes[0].texts]
-    scale = float(labels[-1])  # the top tick's label is the scale the bars are drawn in
-    np.testing.assert_allclose([b.get_height() * scale for b in bars[:12]], plots.path_norms(grads)[0])
+    ax = fig.axes[0]
+    bars = [p for p in ax.patches if p.get_width() == pytest.approx(0.75)][:12]
+    # the y axis's labels are texts at positions in units of the scale: value / position = scale
+    label = next(t for t in ax.texts if t.get_visible() and t.get_text() not in ("", "0"))
+    scale = float(label.get_text()) / label.get_position()[1]
+    np.testing.assert_allclose([b.get_height() * scale for b in bars], plots.path_norms(grads)[0])
 
 
 def test_echo_task_repeats_the_input_later():

@@ -151,7 +151,10 @@ def test_state_gradient_stepper_draws_both_paths_at_step_t():
     flow = stepper.panels["flow"]  # drawn in units of its axis's scale
     np.testing.assert_allclose([b.get_height() * flow.scale for b in flow.via_h], via_h)
     np.testing.assert_allclose([b.get_height() * flow.scale for b in flow.via_next], via_next)
-    assert flow.yaxis.labels[-1].get_text() == f"{flow.scale:.3g}" and flow.scale >= (via_h + via_next).max()
+    assert flow.scale >= (via_h + via_next).max()
+    shown = [label for label in flow.yaxis.labels if label.get_visible()]
+    assert [float(label.get_text()) for label in shown] == pytest.approx([label.get_position()[1] * flow.scale
+                                                                          for label in shown])
     # steps the backward pass has not reached (t' < 7) are faded
     assert [b.get_alpha() < 1 for b in flow.via_h] == [t < 7 for t in range(1, 13)]
     diagram = stepper.panels["diagram"]
@@ -179,6 +182,18 @@ def test_a_large_keep_bias_carries_the_gradient_further_back():
     first = flow.total.get_ydata()[0] * flow.scale
     stepper.controls["keep_bias"].value = 6.0
     assert flow.total.get_ydata()[0] * flow.scale > 100 * first
+
+
+def test_the_linear_model_has_no_keep_bias():
+    stepper = widgets.state_gradient_stepper()
+    stepper.controls["keep_bias"].value = 4.0
+    stepper.controls["mode"].value = True
+    assert stepper.controls["keep_bias"].disabled
+    _, grads = forward_and_back(linear=True)  # keep bias 0
+    flow = stepper.panels["flow"]
+    np.testing.assert_allclose([b.get_height() * flow.scale for b in flow.via_h], plots.path_norms(grads)[0])
+    stepper.controls["mode"].value = False
+    assert not stepper.controls["keep_bias"].disabled
 
 
 def test_a_backward_explosion_is_reported():

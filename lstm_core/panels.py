@@ -1,0 +1,374 @@
+"""Figure panels: each draws its axes once, then changes only its artists' data.
+
+A panel's ``__init__`` draws labels, ticks and empty artists; its ``update`` sets new
+data; its ``dynamic`` attribute lists the artists ``update`` changes, which is all a
+widget repaints when a slider moves (see :mod:`lstm_core.stepper`). The still figures
+in :mod:`lstm_core.plots` are built from the same panels.
+
+Sizes that are not finite, or larger than :data:`EXPLODED`, are not drawn: the panels
+clip them, and the widgets say on the figure that the values exploded instead.
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from .activations import sigmoid
+from .params import GATE_ORDER
+from .style import DIVERGING, GATE_COLORS, PATH_COLORS, STATE_COLORS, WARNING_COLOR
+
+#: sizes above this are reported as an explosion rather than drawn
+EXPLODED = 1e6
+
+GATE_LABELS = {"a": "$a_t$ tanh", "i": "$i_t$ σ", "f": "$f_t$ σ", "o": "$o_t$ σ"}
+
+
+def explosion_message(values, what: str = "gradient", limit: float = EXPLODED) -> str | None:
+    """None if every entry of ``values`` is finite and at most ``limit`` in size, else a warning.
+
+    ``values`` has time on axis 0 (entry k is step t = k + 1); the warning names the steps.
+    """
+    values = np.asarray(values, dtype=float)
+    if values.size == 0:
+        return None
+    with np.errstate(invalid="ignore"):
+        bad = ~(np.abs(values) <= limit)  # also true for inf and nan
+    if not bad.any():
+        return None
+    steps = np.flatnonzero(bad.reshape(len(values), -1).any(axis=1)) + 1
+    where = f"t = {steps[0]}" if len(steps) == 1 else f"t = {steps[0]} … {steps[-1]}"
+    overflow = ", some overflowed to inf or nan" if not np.all(np.isfinite(values)) else ""
+    return (f"⚠ The {what} exploded.\nAt {where} sizes exceed {limit:.0e}{overflow}.\n"
+            "Nothing is drawn: the numbers would be meaningless.")
+
+
+class WarningText:
+    """A red message in the middle of a figure, shown only when there is something to say."""
+
+    def __init__(self, fig, y: float = 0.5):
+        self.text = fig.text(0.5, y, "", ha="center", va="center", color=WARNING_COLOR,
+                             fontsize=15, fontweight="bold", visible=False, zorder=10, linespacing=1.6,
+                             bbox=dict(facecolor="white", edgecolor=WARNING_COLOR, lw=2, boxstyle="round,pad=0.6"))
+        self.dynamic = [self.text]
+
+    def update(self, message: str | None) -> None:
+        self.text.set_text(message or "")
+        self.text.set_visible(bool(message))
+
+
+def clip_exploded(values, limit=EXPLODED):
+    values = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0, posinf=limit, neginf=-limit)
+    return np.clip(values, -limit, limit)
+
+
+def nice_limit(value: float) -> float:
+    """The smallest of 1, 1.5, 2, 3, 5, 7 (times a power of ten) that is at least ``value``.
+
+    Axis ranges snap to these, so that small changes of a slider leave the axes (and
+    their tick labels) as they are, and only the data moves.
+    """
+    if not np.isfinite(value) or value <= 0:
+        return 1.0
+    decade = 10.0 ** np.floor(np.log10(value))
+    for step in (1, 1.5, 2, 3, 5, 7, 10):
+        if step * decade >= value * (1 - 1e-12):
+            return float(step * decade)
+    return float(10 * decade)  # pragma: no cover - the loop always returns
+
+
+def symmetric_limit(values, floor: float = 1e-12) -> float:
+    finite = np.abs(clip_exploded(values))
+    return max(float(finite.max(initial=0.0)) * 1.08, floor)
+
+
+class GateBars:
+    """Grouped bars: one group per gate (a, i, f, o), one bar per hidden unit."""
+
+    def __init__(self, ax, hidden_size: int, ylabel: str = "activation", title: str | None = None,
+                 highlight: int | None = None):
+        self.ax, self.H = ax, hidden_size
+        H = hidden_size
+        x = np.array([g * (H + 1) + j for g in range(4) for j in range(H)], dtype=float)
+        colors = [GATE_COLORS[name] for name in GATE_ORDER for _ in range(H)]
+        self.bars = ax.bar(x, np.zeros(4 * H), width=0.85, color=colors, edgecolor="0.15", linewidth=0.6)
+        ax.axhline(0, color="0.3", lw=1, zorder=0.5)
+        self.dynamic = list(self.bars)
+        ax.set_xticks([g * (H + 1) + (H - 1) / 2 for g in range(4)],
+                      [GATE_LABELS[name] for name in GATE_ORDER])
+        ax.set_xlim(-0.8, 4 * (H + 1) - 1.2)
+        ax.set_xlabel(f"in each group, units 1 … {H} from left to right", fontsize=11)
+        ax.set_ylabel(ylabel)
+        if title:
+            ax.set_title(title)
+        self.highlight(highlight)
+
+    def highlight(self, unit: int | None) -> None:
+        """Outline the bars of one unit (the one the diagram shows), or none."""
+        for k, bar in enumerate(self.bars):
+            bar.set_linewidth(2.2 if unit is not None and k % self.H == unit else 0.6)
+
+    def clear(self) -> None:
+        for bar in self.bars:
+            bar.set_height(0.0)
+
+    def update(self, values, ylim: tuple[float, float] | None = None) -> None:
+        """Set the bar heights to ``values`` (4H,) in gate order; clip what exploded."""
+        for bar, v in zip(self.bars, clip_exploded(values)):
+            bar.set_height(v)
+        if ylim is not None:
+            self.ax.set_ylim(*ylim)
+
+
+class UnitHistory:
+    """One unit over time: its four gates (thin) and ``S_t``, ``h_t`` (thick), up to step t."""
+
+    def __init__(self, ax, T: int, title: str | None = None):
+        self.ax, self.T = ax, T
+        self.steps = np.arange(1, T + 1)
+        self.gate_lines = {name: ax.plot([], [], color=GATE_COLORS[name], lw=1.4, alpha=0.85,
+                                         marker="o", ms=3, label=f"${name}_t$")[0]
+                           for name in GATE_ORDER}
+        self.s_line = ax.plot([], [], color=STATE_COLORS["s"], lw=3, marker="o", ms=5, label="$S_t$")[0]
+        self.h_line = ax.plot([], [], color=STATE_COLORS["h"], lw=3, ls="--", marker="s", ms=5,
+                              label="$h_t$")[0]
+        self.cursor = ax.axvline(1, color="0.5", lw=1, ls=":")
+        self.dynamic = [self.cursor, *self.gate_lines.values(), self.s_line, self.h_line]
+        ax.axhline(0, color="0.3", lw=0.8, zorder=0.5)
+        ax.set_xlim(0.5, T + 0.5)
+        ax.set_xlabel("time step $t$")
+        ax.set_ylabel("value")
+        ax.legend(loc="center left", fontsize=12, frameon=False, bbox_to_anchor=(1.0, 0.5),
+                  handlelength=1.8).set_zorder(-1)
+        if title:
+            ax.set_title(title)
+
+    def clear(self) -> None:
+        for line in (*self.gate_lines.values(), self.s_line, self.h_line):
+            line.set_data([], [])
+
+    def update(self, gates, s, h, t: int, ylim: tuple[float, float]) -> None:
+        """``gates`` (T, 4) of one unit in gate order, ``s`` and ``h`` (T,); draw steps 1..t."""
+        shown = self.steps[:t]
+        for g, name in enumerate(GATE_ORDER):
+            self.gate_lines[name].set_data(shown, clip_exploded(gates[:t, g]))
+        self.s_line.set_data(shown, clip_exploded(s[:t]))
+        self.h_line.set_data(shown, clip_exploded(h[:t]))
+        self.cursor.set_xdata([t, t])
+        self.ax.set_ylim(*ylim)
+
+
+class ScaledTicks:
+    """A y axis of fixed range whose tick marks and labels are ordinary artists.
+
+    Data is drawn divided by :attr:`scale`, so the axes range never changes and a widget
+    only repaints the data and these few marks and labels (a rescaled matplotlib axis
+    would need the whole axes redrawn). Ticks sit at round values, as matplotlib's own.
+    """
+
+    LABELPAD = 40  # points between the axis and its label: room for these tick labels
+
+    def __init__(self, ax, symmetric: bool = False, pool: int = 12):
+        self.ax, self.symmetric = ax, symmetric
+        self.scale = 1.0
+        self._locator = MaxNLocator(nbins=4 if symmetric else 5, steps=[1, 2, 2.5, 5, 10])
+        ax.set_ylim(-1.0 if symmetric else 0.0, 1.0)
+        ax.set_yticks([])
+        where = ax.get_yaxis_transform()  # x in axes units, y in data units
+        self.marks = [ax.plot([-0.012, 0], [0, 0], transform=where, clip_on=False, color="black",
+                              lw=0.8, visible=False)[0] for _ in range(pool)]
+        self.labels = [ax.text(-0.02, 0, "", transform=where, ha="right", va="center", visible=False,
+                               fontsize=mpl.rcParams["ytick.labelsize"]) for _ in range(pool)]
+        self.dynamic = [*self.marks, *self.labels]
+
+    def set_scale(self, scale: float) -> None:
+        """Label the axis for data drawn in units of ``scale`` (the top of the axis)."""
+        self.scale = float(scale)
+        low = -self.scale if self.symmetric else 0.0
+        values = [v for v in self._locator.tick_values(low, self.scale)
+                  if low - 1e-9 * self.scale <= v <= self.scale * (1 + 1e-9)]
+        for k, (mark, label) in enumerate(zip(self.marks, self.labels)):
+            shown = k < len(values)
+            mark.set_visible(shown)
+            label.set_visible(shown)
+            if shown:
+                y = values[k] / self.scale
+                mark.set_ydata([y, y])
+                label.set_y(y)
+                label.set_text(f"{values[k]:.4g}")
+
+
+class FlowBars:
+    """Over time: ``|δS_t|`` stacked from its two paths, and the total as a line.
+
+    Bars of steps the backward pass has not reached yet (``t' < t``) are faded.
+    """
+
+    def __init__(self, ax, T: int, title: str | None = "the two paths into $S_t$, step by step"):
+        self.ax, self.T = ax, T
+        self.steps = np.arange(1, T + 1)
+        zeros = np.zeros(T)
+        self.via_h = ax.bar(self.steps, zeros, width=0.75, color=PATH_COLORS["via_h"],
+                            label="path 1: $\\|\\delta h_t \\odot o_t \\odot (1-\\tanh^2 S_t)\\|$")
+        self.via_next = ax.bar(self.steps, zeros, width=0.75, color=PATH_COLORS["via_next"],
+                               label="path 2: $\\|\\delta S_{t+1} \\odot f_{t+1}\\|$")
+        self.total = ax.plot(self.steps, zeros, color=PATH_COLORS["total"], marker="o", ms=5,
+                             label="$\\|\\delta S_t\\| = \\|$path 1 + path 2$\\|$")[0]
+        self.cursor = ax.axvspan(0.5, 1.5, color="0.85", zorder=0)
+        self.yaxis = ScaledTicks(ax)
+        self.dynamic = [self.cursor, *self.via_h, *self.via_next, self.total, *self.yaxis.dynamic]
+        ax.set_xlim(0.5, T + 0.5)
+        ax.set_xlabel("time step $t$ (the backward pass walks right to left)")
+        ax.set_ylabel("size (norm over units)", labelpad=ScaledTicks.LABELPAD)
+        ax.legend(loc="upper left", fontsize=11, frameon=False)
+        if title:
+            ax.set_title(title)
+
+    def clear(self) -> None:
+        zeros = np.zeros(self.T)
+        self.update(zeros, zeros, zeros)
+        self.total.set_ydata(np.full(self.T, np.nan))
+
+    def update(self, via_h, via_next, total, t: int | None = None) -> None:
+        """Sizes per step, each (T,); ``t`` is the current step (None: all computed).
+
+        Bars are drawn in units of :attr:`scale` (the y axis's top), which snaps to a
+        round number above the largest stack.
+        """
+        via_h, via_next, total = (np.abs(clip_exploded(v)) for v in (via_h, via_next, total))
+        top = max(float((via_h + via_next).max(initial=0.0)), float(total.max(initial=0.0)))
+        self.yaxis.set_scale(nice_limit(max(top * 1.35, 1e-12)))
+        self.scale = self.yaxis.scale
+        via_h, via_next, total = via_h / self.scale, via_next / self.scale, total / self.scale
+        reached = self.steps >= (t if t is not None else 1)
+        for k in range(self.T):
+            alpha = 1.0 if reached[k] else 0.15
+            self.via_h[k].set_height(via_h[k])
+            self.via_next[k].set_height(via_next[k])
+            self.via_next[k].set_y(via_h[k])
+            self.via_h[k].set_alpha(alpha)
+            self.via_next[k].set_alpha(alpha)
+        self.total.set_ydata(np.where(reached, total, np.nan))
+        self.cursor.set_x((t if t is not None else 1) - 0.5)
+        self.cursor.set_visible(t is not None)
+
+
+class Heatmap:
+    """A matrix as colours with a fixed colour scale, so that frames can be compared."""
+
+    def __init__(self, ax, shape, title: str | None = None, cmap: str = DIVERGING, symmetric: bool = True,
+                 colorbar_label: str | None = None):
+        self.ax, self.symmetric = ax, symmetric
+        self.image = ax.imshow(np.zeros(shape), cmap=cmap, aspect="auto", interpolation="nearest",
+                               vmin=-1 if symmetric else 0, vmax=1)
+        self.dynamic = [self.image]
+        self.colorbar = ax.figure.colorbar(self.image, ax=ax, fraction=0.05, pad=0.02)
+        if colorbar_label:
+            self.colorbar.set_label(colorbar_label)
+        if title:
+            ax.set_title(title)
+
+    def update(self, matrix, limit: float | None = None) -> None:
+        """Show ``matrix``; colours span ``±limit`` (symmetric) or ``0..limit``."""
+        matrix = clip_exploded(matrix)
+        if limit is None:
+            limit = symmetric_limit(matrix)
+        self.image.set_data(matrix)
+        self.image.set_clim(-limit if self.symmetric else 0, limit)
+
+
+def label_gate_blocks(ax, hidden_size: int, input_size: int | None = None, axis: str = "y") -> None:
+    """Separate and name the four gate blocks along ``axis`` (and, given ``input_size``, x | h columns)."""
+    H = hidden_size
+    centres = [g * H + (H - 1) / 2 for g in range(4)]
+    names = [f"${n}$" for n in GATE_ORDER]
+    if axis == "y":
+        ax.set_yticks(centres, names)
+        for g in range(1, 4):
+            ax.axhline(g * H - 0.5, color="0.2", lw=1.2)
+    else:
+        ax.set_xticks(centres, names)
+        for g in range(1, 4):
+            ax.axvline(g * H - 0.5, color="0.2", lw=1.2)
+    if input_size is not None:
+        D = input_size
+        ax.axvline(D - 0.5, color="0.2", lw=1.5)
+        ax.set_xticks([(D - 1) / 2, D + (H - 1) / 2], ["$x_t$ columns", "$h_{t-1}$ columns"])
+
+
+class PathUnits:
+    """Per unit at one step: path 1 and path 2 side by side (signed), their sum as a dot."""
+
+    def __init__(self, ax, hidden_size: int):
+        self.ax = ax
+        units = np.arange(hidden_size)
+        self.via_h = ax.bar(units - 0.2, np.zeros(hidden_size), width=0.38, color=PATH_COLORS["via_h"], label="path 1")
+        self.via_next = ax.bar(units + 0.2, np.zeros(hidden_size), width=0.38, color=PATH_COLORS["via_next"],
+                               label="path 2")
+        self.total = ax.plot(units, np.zeros(hidden_size), "o", color="black", ms=9, label="$\\delta S_t$")[0]
+        self.yaxis = ScaledTicks(ax, symmetric=True)
+        self.dynamic = [*self.via_h, *self.via_next, self.total, *self.yaxis.dynamic]
+        ax.axhline(0, color="0.3", lw=1)
+        ax.set_xticks(units, [f"unit {j + 1}" for j in units])
+        ax.set_ylabel("gradient", labelpad=ScaledTicks.LABELPAD)
+        ax.legend(loc="upper right", fontsize=11, frameon=False, ncol=3).set_zorder(-1)
+
+    def clear(self) -> None:
+        zeros = np.zeros(len(self.via_h))
+        self.update(zeros, zeros, None, 1.0)
+
+    def update(self, via_h, via_next, t: int | None, limit: float) -> None:
+        """Signed paths of every unit at step t, (H,) each; the y axis spans about ``±1.3 limit``."""
+        self.yaxis.set_scale(nice_limit(limit * 1.3))
+        via_h, via_next = clip_exploded(via_h) / self.yaxis.scale, clip_exploded(via_next) / self.yaxis.scale
+        for bar, v in zip(self.via_h, via_h):
+            bar.set_height(v)
+        for bar, v in zip(self.via_next, via_next):
+            bar.set_height(v)
+        self.total.set_ydata(via_h + via_next)
+        self.ax.set_title(f"each unit's δS at t = {t}" if t else "each unit's δS")
+
+
+class SigmoidSlope:
+    """``σ(z)`` and its slope ``σ'(z) = σ(1 - σ)``, with the keep gate's ``Z_f`` marked on the slope."""
+
+    def __init__(self, ax):
+        self.ax = ax
+        z = np.linspace(-10, 10, 201)
+        s = sigmoid(z)
+        ax.plot(z, s, color="0.55", lw=1.5, label="$\\sigma(z)$")
+        ax.plot(z, s * (1 - s), color="0.15", lw=2, label="$\\sigma'(z) = \\sigma(1-\\sigma)$")
+        self.points = ax.plot([], [], "o", color=GATE_COLORS["f"], ms=10, mec="black",
+                              label="$Z_f$ of each unit")[0]
+        ax.set_xlim(-10, 10)
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlabel("pre-activation $z$")
+        ax.legend(loc="upper left", fontsize=10, frameon=False).set_zorder(-1)
+        self.note = ax.text(0.98, 0.45, "", transform=ax.transAxes, ha="right", va="center", fontsize=11)
+        self.dynamic = [self.points, self.note]
+        ax.set_title("keep gate: how much of $\\delta f$ gets into $\\delta Z_f$")
+
+    def update(self, z_f, keep_bias: float) -> None:
+        s = sigmoid(np.clip(z_f, -10, 10))
+        self.points.set_data(np.clip(z_f, -10, 10), s * (1 - s))
+        slope = sigmoid(z_f) * (1 - sigmoid(z_f))
+        self.note.set_text(f"keep bias {keep_bias:+.1f}\nlargest slope\n{slope.max():.2g} of 0.25")
+
+
+__all__ = [
+    "EXPLODED",
+    "FlowBars",
+    "GateBars",
+    "Heatmap",
+    "PathUnits",
+    "ScaledTicks",
+    "SigmoidSlope",
+    "UnitHistory",
+    "WarningText",
+    "clip_exploded",
+    "explosion_message",
+    "label_gate_blocks",
+    "nice_limit",
+    "symmetric_limit",
+]

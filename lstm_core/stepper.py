@@ -1,0 +1,169 @@
+"""A matplotlib figure as an ipywidget that redraws in tens of milliseconds.
+
+:class:`FigureStepper` puts rows of controls above an ``ipywidgets.Image`` of a figure.
+When a control changes, it updates the figure's panels and repaints as little as it can:
+
+- the artists that change (the panels' ``dynamic`` lists, the axes titles, and whatever
+  is drawn above them) are animated: drawn over a saved background of everything else;
+- an axes whose range changed (new ticks) is blanked and drawn again on its own, if it
+  is clear of its neighbours; otherwise the whole figure is drawn.
+
+The result is the same picture a full draw gives, pixel for pixel (``tests/test_widgets.py``
+checks it), at a fraction of the cost. It needs no matplotlib backend: the figure is
+rendered with Agg and sent as PNG.
+"""
+
+from __future__ import annotations
+
+import io
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axis import Axis
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.spines import Spine
+from matplotlib.transforms import Bbox
+from PIL import Image
+
+from .style import course_style
+
+
+def render_png(figure: Figure) -> bytes:
+    """Draw ``figure`` with Agg and encode it as PNG."""
+    canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
+    canvas.draw()
+    return _encode(canvas)
+
+
+def _encode(canvas: FigureCanvasAgg) -> bytes:
+    # Fast compression: this runs on every slider move, and the image only crosses a socket.
+    buf = io.BytesIO()
+    Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3]).save(buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
+def _artists(obj) -> list[Artist]:
+    """The artists a panel (or an artist, or a list of them) changes when updated."""
+    if isinstance(obj, Artist):
+        return [obj]
+    if hasattr(obj, "dynamic"):
+        return list(obj.dynamic)
+    if isinstance(obj, (list, tuple)):
+        return [a for item in obj for a in _artists(item)]
+    return []
+
+
+class FigureStepper(widgets.VBox):
+    """Rows of controls above an image of a matplotlib figure that they update.
+
+    Attributes
+    ----------
+    figure : the matplotlib Figure (built once, updated in place)
+    image : the ``ipywidgets.Image`` showing it
+    controls : dict of the controls by name (``"play"``, ``"t"``, ...)
+    panels : dict of the plot panels by name, for tests and for curious students
+
+    Redrawing is blitted: the first frame is drawn in full and kept as a background
+    without the artists that change; later frames repaint only those artists (and what
+    lies above them), unless an axis range changed, which needs a full draw.
+    """
+
+    def __init__(self, figure: Figure, controls: dict, rows: list[list[str]], update, panels: dict):
+        self.figure = figure
+        self.controls = controls
+        self.panels = panels
+        self._update = update
+        self.canvas = FigureCanvasAgg(figure)
+        width = int(figure.get_figwidth() * figure.dpi)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%"))
+        boxes = [widgets.HBox([controls[name] for name in row]) for row in rows]
+        super().__init__(children=[*boxes, self.image])
+        with np.errstate(all="ignore"), course_style():
+            update()
+        self.canvas.draw()  # the one constrained-layout pass; later frames keep this layout
+        figure.set_layout_engine("none")
+        self._layers = self._find_layers(_artists(list(panels.values())))
+        for artist in self._layers:
+            artist.set_animated(True)
+        self._background = None
+        self._limits = None
+        self._box_cache = {}
+        for name, control in controls.items():
+            if name != "play":  # the Play button moves the slider ``t``, which redraws
+                control.observe(self._on_change, names="value")
+        self.redraw()
+
+    def _find_layers(self, dynamic: list[Artist]) -> list[Artist]:
+        """The changing artists plus, in their axes, whatever is drawn over them; in drawing order."""
+        dynamic = dynamic + [ax.title for ax in self.figure.axes]
+        layers = []
+        for ax in self.figure.axes:
+            mine = [a for a in dynamic if a.axes is ax]
+            if not mine:
+                continue
+            lowest = min(a.get_zorder() for a in mine)
+            above = [a for a in ax.get_children()
+                     if a.get_zorder() > lowest and a is not ax.patch and not isinstance(a, (Spine, Axis))]
+            layers += sorted(set(mine) | set(above), key=lambda a: a.get_zorder())
+        return layers + [a for a in dynamic if a.axes is None]
+
+    def _axis_limits(self):
+        return tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.figure.axes)
+
+    def _on_change(self, change) -> None:
+        self.redraw()
+
+    def redraw(self, full: bool = False) -> None:
+        """Update the figure from the controls' values and show it (``full``: no blitting)."""
+        with np.errstate(all="ignore"), course_style():
+            self._update()
+            limits = self._axis_limits()
+            if full or self._background is None or not self._redraw_axes(limits):
+                self.canvas.draw()  # everything but the animated layers
+                renderer = self.canvas.get_renderer()
+                self._boxes = {ax: ax.get_tightbbox(renderer).padded(3) for ax in self.figure.axes}
+            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+            self._limits = limits
+            for artist in self._layers:
+                self.figure.draw_artist(artist)
+        self.image.value = _encode(self.canvas)
+
+    def _redraw_axes(self, limits) -> bool:
+        """Restore the background, repainting only the axes whose range changed.
+
+        Each such axes is blanked where it was and where it now reaches (ticks, labels,
+        legend) and drawn again. Returns False, having changed nothing that matters, if
+        the blanked area touches an axes that is not being redrawn: then only a full
+        draw is exact.
+        """
+        self.canvas.restore_region(self._background)
+        changed = [ax for ax, old, new in zip(self.figure.axes, self._limits, limits) if old != new]
+        if not changed:
+            return True
+        now = {ax: self._box(ax, new) for ax, old, new in zip(self.figure.axes, self._limits, limits) if old != new}
+        area = {ax: Bbox.union([now[ax], self._boxes[ax]]) for ax in changed}
+        for ax in self.figure.axes:
+            if ax not in area and any(self._boxes[ax].overlaps(box) for box in area.values()):
+                return False
+        pixels = np.asarray(self.canvas.buffer_rgba())
+        height, width = pixels.shape[:2]
+        for box in area.values():  # blank with the figure's white (the buffer's y axis points down)
+            (x0, y0), (x1, y1) = np.clip(box.get_points(), 0, [width, height])
+            pixels[int(height - y1):int(np.ceil(height - y0)), int(x0):int(np.ceil(x1))] = 255
+        renderer = self.canvas.get_renderer()
+        for ax in changed:
+            ax.draw(renderer)
+        self._boxes.update(now)
+        return True
+
+    def _box(self, ax, limits):
+        """Where ``ax`` draws (ticks, labels, legend included) at these axis ranges; cached."""
+        key = (id(ax), limits)
+        if key not in self._box_cache:
+            self._box_cache[key] = ax.get_tightbbox(self.canvas.get_renderer()).padded(3)
+        return self._box_cache[key]
+
+
+__all__ = ["FigureStepper", "render_png"]
