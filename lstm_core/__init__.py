@@ -22,6 +22,7 @@ from .gradcheck import gradcheck, numerical_gradient, numerical_lstm_gradients, 
 from .losses import mse_loss, softmax, softmax_cross_entropy
 from .optim import SGD, Adam, Momentum, clip_grad_norm, grad_norm
 from .params import GATE_ORDER, LSTMParams, gate_slice, init_params
+from .rnn import RNNGrads, RNNParams, RNNTrace, init_rnn_params, rnn_backward, rnn_forward
 from .readout import ReadoutGrads, ReadoutParams, init_readout, readout_backward, readout_forward
 from .sequence import LSTMGrads, LSTMTrace, lstm_backward, lstm_forward
 
@@ -35,6 +36,9 @@ __all__ = [
     "LSTMParams",
     "LSTMTrace",
     "Momentum",
+    "RNNGrads",
+    "RNNParams",
+    "RNNTrace",
     "ReadoutGrads",
     "ReadoutParams",
     "StepGrads",
@@ -45,6 +49,7 @@ __all__ = [
     "gradcheck",
     "init_params",
     "init_readout",
+    "init_rnn_params",
     "lstm_backward",
     "lstm_forward",
     "lstm_step_backward",
@@ -55,6 +60,8 @@ __all__ = [
     "readout_backward",
     "readout_forward",
     "relative_error",
+    "rnn_backward",
+    "rnn_forward",
     "sigmoid",
     "softmax",
     "softmax_cross_entropy",

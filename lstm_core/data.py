@@ -6,6 +6,7 @@ targets ``y`` of shape (T, B, O).
 
 from __future__ import annotations
 
+from importlib import resources
 from typing import NamedTuple
 
 import numpy as np
@@ -61,4 +62,89 @@ def lesson_problem(T: int = 12, input_size: int = 2, hidden_size: int = 3, seed:
     return LessonProblem(params, x, dh)
 
 
-__all__ = ["LessonProblem", "echo_task", "lesson_problem"]
+
+
+
+def adding_problem(T: int = 20, batch_size: int = 32, seed: int = 0):
+    """The adding problem (Hochreiter & Schmidhuber, 1997): add the two marked numbers.
+
+    Each step's input is ``[value, marker]``: values uniform in [0, 1], and exactly two
+    steps marked with 1, one in each half of the sequence. The target, read at the last
+    step only, is the sum of the two marked values; predicting its mean (1.0) scores a
+    mean squared error of about 1/6.
+
+    Returns ``x`` (T, B, 2) and ``y`` (B, 1).
+    """
+    T = positive_int("T", T)
+    batch_size = positive_int("batch_size", batch_size)
+    if T < 2:
+        raise ValueError(f"T must be at least 2 (one marked step in each half), got {T}")
+    rng = np.random.default_rng(seed)
+    values = rng.uniform(0.0, 1.0, size=(T, batch_size))
+    first = rng.integers(0, T // 2, size=batch_size)
+    second = rng.integers(T // 2, T, size=batch_size)
+    markers = np.zeros((T, batch_size))
+    columns = np.arange(batch_size)
+    markers[first, columns] = markers[second, columns] = 1.0
+    y = (values[first, columns] + values[second, columns])[:, None]
+    return np.stack([values, markers], axis=-1), y
+
+
+#: The text shipped for character-level language modelling (see ``texts/README.md``).
+TEXT_NAME = "coriolanus.txt"
+
+
+def load_text(name: str = TEXT_NAME) -> str:
+    """A public-domain text shipped with the package: Shakespeare's *Coriolanus*, Act I, Scene 1 (about 10 KB)."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a file name in lstm_core/texts, got {type(name).__name__}")
+    try:
+        return resources.files("lstm_core").joinpath("texts", name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValueError(f"name must be a text shipped in lstm_core/texts, got {name!r}") from None
+
+
+class CharVocab:
+    """The characters of a text, numbered: ``encode`` turns text into ids, ``decode`` back."""
+
+    def __init__(self, text: str):
+        if not isinstance(text, str) or not text:
+            raise ValueError("text must be a non-empty string")
+        self.chars = sorted(set(text))
+        self.index = {c: k for k, c in enumerate(self.chars)}
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def encode(self, text: str) -> np.ndarray:
+        unknown = sorted(set(text) - set(self.index))
+        if unknown:
+            raise ValueError(f"text has characters outside the vocabulary: {unknown[:5]}")
+        return np.array([self.index[c] for c in text], dtype=np.int64)
+
+    def decode(self, ids) -> str:
+        return "".join(self.chars[int(k)] for k in np.ravel(ids))
+
+    def one_hot(self, ids) -> np.ndarray:
+        """(..., V) float one-hot rows for integer ``ids`` of any shape."""
+        return np.eye(len(self))[np.asarray(ids)]
+
+
+def char_batches(ids, T: int = 32, batch_size: int = 32, seed: int = 0):
+    """A batch of random windows for next-character prediction.
+
+    Returns ``inputs`` (T, B) and ``targets`` (T, B), integer ids: ``targets[t] =
+    inputs[t + 1]``, each column a window starting at a random place in ``ids``.
+    """
+    ids = np.asarray(ids)
+    T = positive_int("T", T)
+    batch_size = positive_int("batch_size", batch_size)
+    if ids.ndim != 1 or len(ids) <= T + 1:
+        raise ValueError(f"ids must be a 1-D sequence longer than T + 1 = {T + 1}, got shape {ids.shape}")
+    starts = np.random.default_rng(seed).integers(0, len(ids) - T - 1, size=batch_size)
+    windows = ids[starts[None, :] + np.arange(T + 1)[:, None]]
+    return windows[:-1], windows[1:]
+
+
+__all__ = ["CharVocab", "LessonProblem", "TEXT_NAME", "adding_problem", "char_batches", "echo_task",
+           "lesson_problem", "load_text"]

@@ -356,7 +356,47 @@ class SigmoidSlope:
         self.note.set_text(f"keep bias {keep_bias:+.1f}\nlargest slope\n{slope.max():.2g} of 0.25")
 
 
+
+class DecayCurves:
+    """``‖δS_t‖`` of an LSTM and ``‖δh_t‖`` of an RNN against the distance back in time, log scale.
+
+    The axes are fixed (distance 0 … ``T_max``, sizes ``10^-30 … 10^30``) so that moving a
+    slider only redraws the curves; values outside are pinned to the edge and reported.
+    """
+
+    LOW, HIGH = 1e-30, 1e30
+
+    def __init__(self, ax, T_max: int = 300, title: str | None = None):
+        self.ax = ax
+        self.lstm = ax.plot([], [], color=STATE_COLORS["s"], lw=2.4, label="LSTM: $\\|\\delta S_t\\|$")[0]
+        self.rnn = ax.plot([], [], color=STATE_COLORS["h"], lw=2.4, ls="--", label="RNN: $\\|\\delta h_t\\|$")[0]
+        ax.set_yscale("log")
+        ax.set_xlim(0, T_max)
+        ax.set_ylim(self.LOW, self.HIGH)
+        ax.axhline(1.0, color="0.6", lw=1, zorder=0.5)
+        ax.set_xlabel("steps back from the loss, $T - t$")
+        ax.set_ylabel("gradient size")
+        ax.legend(loc="upper right", frameon=False).set_zorder(-1)
+        self.note = ax.text(0.03, 0.04, "", transform=ax.transAxes, fontsize=11, va="bottom")
+        if title:
+            ax.set_title(title)
+        self.dynamic = [self.lstm, self.rnn, self.note]
+
+    def update(self, curves: dict[str, np.ndarray]) -> None:
+        """``curves`` as :func:`lstm_core.plots.gradient_decay` returns them."""
+        d = curves["distance"]
+        for line, values in ((self.lstm, curves["lstm"]), (self.rnn, curves["rnn"])):
+            shown = np.nan_to_num(values, nan=self.HIGH, posinf=self.HIGH)
+            line.set_data(d, np.clip(shown, self.LOW, self.HIGH))
+        last = len(d) - 1
+        self.note.set_text(f"{last} steps back:\nLSTM {_sci(curves['lstm'][-1])}\nRNN  {_sci(curves['rnn'][-1])}")
+
+
+def _sci(v: float) -> str:
+    return f"{v:.1e}" if np.isfinite(v) else "overflow"
+
 __all__ = [
+    "DecayCurves",
     "EXPLODED",
     "FlowBars",
     "GateBars",

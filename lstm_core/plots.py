@@ -13,8 +13,10 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from .diagram import CellDiagram
-from .panels import FlowBars, GateBars, Heatmap, UnitHistory, label_gate_blocks, symmetric_limit
-from .params import GATE_ORDER
+from .panels import DecayCurves, FlowBars, GateBars, Heatmap, UnitHistory, label_gate_blocks, symmetric_limit
+from .params import GATE_ORDER, init_params
+from .rnn import init_rnn_params, rnn_backward, rnn_forward
+from .sequence import lstm_backward, lstm_forward
 from .style import DIVERGING, GATE_COLORS, PATH_COLORS, STATE_COLORS, WARNING_COLOR
 
 def unit_values(trace, k: int, unit: int = 0) -> dict:
@@ -208,6 +210,60 @@ def plot_predictions(x, y, before, after, title: str = "one held-out sequence"):
     return fig
 
 
+def gradient_decay(T: int = 100, keep_bias: float = 0.0, scale: float = 1.0, hidden_size: int = 16,
+                   input_size: int = 4, seed: int = 0) -> dict[str, np.ndarray]:
+    """How far back a gradient reaches, in an LSTM and in a vanilla RNN of the same size.
+
+    Both read the same small random inputs (standard deviation 0.1, so that the
+    recurrence rather than the input drives the state); the loss reads only the last output,
+    ``L = g · h_T`` with a fixed unit vector ``g``. ``scale`` multiplies both networks'
+    default weight range ``1/sqrt(H)``; ``keep_bias`` is the LSTM's ``b_f``.
+
+    Returns ``distance`` (T,) = T - t, and per step ``lstm`` = ``‖δS_t‖`` and
+    ``rnn`` = ``‖δh_t‖``, ordered by distance (0 = the last step).
+    """
+    rng = np.random.default_rng(seed)
+    x = 0.1 * rng.standard_normal((T, input_size))
+    g = rng.standard_normal(hidden_size)
+    dh = np.zeros((T, hidden_size))
+    dh[-1] = g / np.linalg.norm(g)
+    w = scale / np.sqrt(hidden_size)
+    lstm = init_params(input_size, hidden_size, seed=seed, keep_bias=keep_bias, scale=w)
+    rnn = init_rnn_params(input_size, hidden_size, seed=seed, scale=w)
+    with np.errstate(all="ignore"):
+        ds = lstm_backward(lstm, lstm_forward(lstm, x), dh).ds
+        dh_rnn = rnn_backward(rnn, rnn_forward(rnn, x), dh).dh
+    return {"distance": np.arange(T), "lstm": np.linalg.norm(ds, axis=1)[::-1],
+            "rnn": np.linalg.norm(dh_rnn, axis=1)[::-1]}
+
+
+def plot_gradient_decay(settings, T: int = 100, title: str | None = None):
+    """Small multiples of :func:`gradient_decay`, one panel per ``(label, keep_bias, scale)``."""
+    fig, axes = plt.subplots(1, len(settings), figsize=(4.2 * len(settings), 4.0), sharey=True)
+    for ax, (label, keep_bias, scale) in zip(np.atleast_1d(axes), settings):
+        panel = DecayCurves(ax, T_max=T, title=label)
+        panel.update(gradient_decay(T, keep_bias, scale))
+        if ax is not np.atleast_1d(axes)[0]:
+            ax.set_ylabel("")
+    fig.suptitle(title or "how far back the gradient of $L = g \\cdot h_T$ reaches")
+    fig.tight_layout()
+    return fig
+
+
+def plot_training_curves(curves: dict[str, list[float]], title: str = "training loss", ylabel: str = "loss"):
+    """Several loss curves against optimizer step, on a log scale (colours in the course palette)."""
+    fig, ax = plt.subplots(figsize=(9, 4.0))
+    for label, losses in curves.items():
+        ax.plot(np.arange(1, len(losses) + 1), losses, label=label, lw=1.8)
+    ax.set_yscale("log")
+    ax.set_xlabel("optimizer step")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(frameon=False)
+    fig.tight_layout()
+    return fig
+
+
 def plot_gradcheck(errors: dict[str, float], threshold: float = 1e-7, title: str | None = None):
     """Relative errors of a gradient check as bars on a log scale, with the pass line."""
     fig, ax = plt.subplots(figsize=(max(4.5, 0.9 * len(errors) + 2), 3.6))
@@ -227,6 +283,7 @@ def plot_gradcheck(errors: dict[str, float], threshold: float = 1e-7, title: str
 
 __all__ = [
     "gate_gradient_norms",
+    "gradient_decay",
     "path_norms",
     "path_sizes",
     "plot_cell",
@@ -236,7 +293,9 @@ __all__ = [
     "plot_gate_gradient_steps",
     "plot_gradcheck",
     "plot_gradient_flow",
+    "plot_gradient_decay",
     "plot_gradient_paths",
+    "plot_training_curves",
     "plot_keep_bias_sweep",
     "plot_loss_curve",
     "plot_predictions",

@@ -25,6 +25,7 @@ from matplotlib.patches import Rectangle
 from .data import lesson_problem
 from .diagram import CellDiagram
 from .panels import (
+    DecayCurves,
     FlowBars,
     GateBars,
     Heatmap,
@@ -38,7 +39,8 @@ from .panels import (
     symmetric_limit,
 )
 from .params import GATE_ORDER, gate_slice
-from .plots import gate_gradient_norms, path_norms, path_sizes, unit_values
+from .plots import gate_gradient_norms, gradient_decay, path_norms, path_sizes, unit_values
+from .scalar_graph import ScalarGraphDiagram
 from .sequence import lstm_backward, lstm_forward
 from .stepper import FigureStepper
 from .style import PATH_COLORS, course_style
@@ -281,10 +283,70 @@ def weight_gradient_stepper(T: int = 12, input_size: int = 2, hidden_size: int =
     return FigureStepper(fig, controls, [["play", "t"]], update, panels)
 
 
+@_styled
+def chain_rule_explorer(s: float = 0.5, o: float = 0.8, f: float = 0.6) -> FigureStepper:
+    """The chain rule on a scalar graph where ``s`` reaches ``L`` along two paths.
+
+    ``t = tanh s``, ``h = o·t``, ``n = f·s``, ``L = h + n``. Each node shows its value and
+    its gradient ``δ = ∂L/∂node``; each edge its local derivative (``×…``), drawn as wide
+    as the gradient flowing back along it. Controls: ``s``, ``o``, ``f``.
+    """
+    slider = functools.partial(widgets.FloatSlider, min=-2.0, max=2.0, step=0.05, continuous_update=True)
+    controls = {"s": slider(value=s, description="s"), "o": slider(value=o, description="o"),
+                "f": slider(value=f, description="f")}
+    fig = _figure(9.5, 5.6)
+    panels = {"graph": ScalarGraphDiagram(fig.add_subplot(), title="forward values, and gradients flowing back")}
+
+    def update():
+        grads = panels["graph"].update(controls["s"].value, controls["o"].value, controls["f"].value)
+        panels["graph"].ax.set_title(f"∂L/∂s = o·(1 - t²) + f = {grads['s']:.2f}")
+
+    return FigureStepper(fig, controls, [["s", "o", "f"]], update, panels)
+
+
+def _cut_off_message(curves) -> str | None:
+    """Which network's gradient left the plot's range, and from how many steps back."""
+    for name, label in (("rnn", "RNN"), ("lstm", "LSTM")):
+        beyond = np.flatnonzero(~(curves[name] <= DecayCurves.HIGH))  # also inf and nan
+        if len(beyond):
+            return (f"⚠ The {label}'s gradient exploded:\nabove {DecayCurves.HIGH:.0e} from {beyond[0]} steps back on.\n"
+                    "The curve is cut off at the top of the axis.")
+    return None
+
+
+@_styled
+def gradient_decay_explorer(T: int = 100, T_max: int = 300) -> FigureStepper:
+    """How far back the gradient of a last-step loss reaches: LSTM ``‖δS_t‖`` against RNN ``‖δh_t‖``.
+
+    Controls: ``T`` (sequence length), ``keep_bias`` (the LSTM's ``b_f``), ``scale``
+    (multiplies both networks' recurrent weights).
+    """
+    controls = {"T": widgets.IntSlider(value=T, min=10, max=T_max, step=10, description="length T",
+                                       continuous_update=False),
+                "keep_bias": _keep_bias_slider(value=0.0, limit=8.0),
+                "scale": widgets.FloatLogSlider(value=1.0, base=2, min=-2, max=3, step=0.25, description="W scale ×",
+                                                continuous_update=False, readout_format=".2f")}
+    fig = _figure(10, 5.4)
+    panels = {"curves": DecayCurves(fig.add_subplot(), T_max=T_max), "warning": WarningText(fig, y=0.72)}
+    compute = lru_cache(maxsize=128)(gradient_decay)
+
+    def update():
+        c = {name: w.value for name, w in controls.items()}
+        curves = compute(c["T"], float(c["keep_bias"]), float(c["scale"]))
+        panels["curves"].update(curves)
+        panels["curves"].ax.set_title(f"loss at the last of T = {c['T']} steps: keep bias {c['keep_bias']:+.1f}, "
+                                      f"W ×{c['scale']:.2f}")
+        panels["warning"].update(_cut_off_message(curves))
+
+    return FigureStepper(fig, controls, [["T"], ["keep_bias", "scale"]], update, panels)
+
+
 # The builders: each takes no required argument and returns a FigureStepper.
 __all__ = [
+    "chain_rule_explorer",
     "forward_stepper",
     "gate_gradient_explorer",
+    "gradient_decay_explorer",
     "state_gradient_stepper",
     "weight_gradient_stepper",
 ]

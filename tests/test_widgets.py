@@ -47,17 +47,20 @@ def test_builder_needs_no_arguments_and_shows_a_png(builder):
     assert isinstance(stepper, ipywidgets.VBox)
     assert isinstance(stepper.children[-1], ipywidgets.Image)
     assert bytes(stepper.image.value).startswith(b"\x89PNG")
-    # the sliders are reachable through .children
-    [t_slider] = find(stepper, ipywidgets.IntSlider, "step t")
-    [play] = find(stepper, ipywidgets.Play)
-    assert t_slider is stepper.controls["t"] and play is stepper.controls["play"]
+    # every control is reachable through .children
+    reachable = find(stepper, ipywidgets.ValueWidget)
+    assert all(any(c is r for r in reachable) for c in stepper.controls.values())
+    if "t" in stepper.controls:  # a time stepper: Play and the slider "step t"
+        [t_slider] = find(stepper, ipywidgets.IntSlider, "step t")
+        [play] = find(stepper, ipywidgets.Play)
+        assert t_slider is stepper.controls["t"] and play is stepper.controls["play"]
 
 
 @pytest.mark.parametrize("builder", BUILDERS, ids=widgets.__all__)
 def test_moving_the_slider_changes_the_figure(builder):
     stepper = builder()
     first = stepper.image.value
-    slider = stepper.controls["t"]
+    slider = next(c for c in stepper.controls.values() if isinstance(c, (ipywidgets.IntSlider, ipywidgets.FloatSlider)))
     slider.value = slider.max if slider.value == slider.min else slider.min
     assert stepper.image.value != first
 
@@ -216,6 +219,29 @@ def test_gate_gradient_explorer_shows_the_norms_and_saturation():
     assert np.all(slopes < 1e-3)  # saturated: σ'(Z_f) is tiny, and so is δZ_f
     _, grads = forward_and_back(keep_bias=8.0)
     np.testing.assert_allclose(stepper.panels["heatmap"].image.get_array(), plots.gate_gradient_norms(grads))
+
+
+def test_chain_rule_explorer_shows_the_two_path_derivative():
+    stepper = widgets.chain_rule_explorer()
+    stepper.controls["s"].value = -1.0
+    stepper.controls["o"].value = 0.3
+    stepper.controls["f"].value = 1.5
+    expected = 0.3 * (1 - np.tanh(-1.0) ** 2) + 1.5
+    assert f"{expected:.2f}" in stepper.panels["graph"].ax.get_title()
+    assert stepper.panels["graph"].node_texts["s"].get_text().endswith(f"δ = {expected:.2f}")
+
+
+def test_gradient_decay_explorer_draws_both_networks_and_reports_explosions():
+    stepper = widgets.gradient_decay_explorer()
+    stepper.controls["T"].value = 50
+    curves = plots.gradient_decay(50, 0.0, 1.0)
+    panel = stepper.panels["curves"]
+    np.testing.assert_allclose(panel.lstm.get_ydata(), np.clip(curves["lstm"], 1e-30, None))
+    assert len(panel.rnn.get_xdata()) == 50
+    assert not stepper.panels["warning"].text.get_visible()
+    stepper.controls["T"].value = 300
+    stepper.controls["scale"].value = 8.0
+    assert "RNN's gradient exploded" in stepper.panels["warning"].text.get_text()
 
 
 def test_weight_stepper_running_sum_reaches_dW_at_t_1():

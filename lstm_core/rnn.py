@@ -1,0 +1,178 @@
+"""A vanilla RNN, forward and backward, for comparison with the LSTM.
+
+Same notation and API style as the LSTM: ``I_t = [x_t, h_{t-1}]``, one weight matrix
+``W = [W_x | W_h]`` of shape (H, D+H), and
+
+    Z_t = W · I_t + b            h_t = tanh(Z_t)
+
+Backward, walking t = T, ..., 1 with ``δh_next`` from step t+1 (zero at t = T unless given):
+
+    δh_t = dh_t + δh_next        δZ_t = δh_t ⊙ (1 - h_t²)
+    δI_t = Wᵀ · δZ_t             split into δx_t (first D) and δh_next for step t-1 (last H)
+    δW = Σ_t δZ_t · I_tᵀ          δb = Σ_t δZ_t
+
+There is no cell state: the only way back in time is through ``W_hᵀ`` and the slope
+``1 - h²`` at every step, which is why the gradient of a vanilla RNN vanishes or explodes.
+Axis 0 is time: ``x`` is (T, B, D) for a batch or (T, D) for one sequence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._checks import array_or_zeros, as_float_array, check_shape, positive_float, positive_int
+
+
+@dataclass(frozen=True, eq=False)
+class RNNParams:
+    """Weights of one vanilla RNN layer: ``W`` (H, D+H) = ``[W_x | W_h]`` and ``b`` (H,).
+
+    The arrays are copied on construction.
+    """
+
+    W: np.ndarray
+    b: np.ndarray
+
+    def __post_init__(self):
+        W = as_float_array("W", self.W, ndim=2)
+        b = as_float_array("b", self.b, ndim=1)
+        rows, cols = W.shape
+        if cols <= rows:
+            raise ValueError(f"W must have D+H columns with D >= 1 (here H = {rows} rows), got {cols} columns")
+        if b.shape != (rows,):
+            raise ValueError(f"b must have shape ({rows},) to match W's H rows, got {b.shape}")
+        object.__setattr__(self, "W", W.copy())
+        object.__setattr__(self, "b", b.copy())
+
+    @property
+    def hidden_size(self) -> int:
+        return self.W.shape[0]
+
+    @property
+    def input_size(self) -> int:
+        return self.W.shape[1] - self.W.shape[0]
+
+    @property
+    def W_x(self) -> np.ndarray:
+        return self.W[:, : self.input_size]
+
+    @property
+    def W_h(self) -> np.ndarray:
+        return self.W[:, self.input_size:]
+
+
+def init_rnn_params(input_size: int, hidden_size: int, seed: int = 0, scale: float | None = None) -> RNNParams:
+    """Random RNN weights, uniform in ``[-scale, scale]`` (default ``1/sqrt(H)``), zero bias."""
+    D = positive_int("input_size", input_size)
+    H = positive_int("hidden_size", hidden_size)
+    scale = 1.0 / np.sqrt(H) if scale is None else positive_float("scale", scale, allow_zero=True)
+    W = np.random.default_rng(seed).uniform(-scale, scale, size=(H, D + H))
+    return RNNParams(W, np.zeros(H))
+
+
+@dataclass(frozen=True, eq=False)
+class RNNTrace:
+    """What :func:`rnn_forward` computed: ``x`` (T, B, D), ``h0`` (B, H), ``h`` (T, B, H).
+
+    For one sequence every array lacks the B axis.
+    """
+
+    params: RNNParams = field(repr=False)
+    x: np.ndarray
+    h0: np.ndarray
+    h: np.ndarray
+
+    @property
+    def batched(self) -> bool:
+        return self.x.ndim == 3
+
+    @property
+    def h_prev(self) -> np.ndarray:
+        """(T, B, H) ``h_{t-1}`` for every step."""
+        return np.concatenate([self.h0[None], self.h[:-1]])
+
+    @property
+    def I(self) -> np.ndarray:  # noqa: E743 - the equations' symbol
+        """(T, B, D+H) ``I_t = [x_t, h_{t-1}]``."""
+        return np.concatenate([self.x, self.h_prev], axis=-1)
+
+
+@dataclass(frozen=True, eq=False)
+class RNNGrads:
+    """Gradients from :func:`rnn_backward`.
+
+    ``dW`` (H, D+H), ``db`` (H,), ``dx`` (T, B, D), ``dh0`` (B, H), and per step the
+    total ``dh`` (T, B, H) and ``dz`` (T, B, H) (``δZ_t``).
+    """
+
+    trace: RNNTrace = field(repr=False)
+    dW: np.ndarray
+    db: np.ndarray
+    dx: np.ndarray
+    dh0: np.ndarray
+    dh: np.ndarray
+    dz: np.ndarray
+
+    def parameter_grads(self) -> dict[str, np.ndarray]:
+        """``{"W": dW, "b": db}``, keyed like the fields of :class:`RNNParams`."""
+        return {"W": self.dW, "b": self.db}
+
+
+def _check_params(params) -> RNNParams:
+    if not isinstance(params, RNNParams):
+        raise TypeError(f"params must be an RNNParams, got {type(params).__name__}")
+    return params
+
+
+def rnn_forward(params: RNNParams, x, h0=None) -> RNNTrace:
+    """Run the RNN over a sequence: ``h_t = tanh(W · [x_t, h_{t-1}] + b)``.
+
+    ``x`` is (T, B, D) or (T, D), time first; ``h0`` is (B, H) or (H,), zeros if None.
+    Returns an :class:`RNNTrace` with ``h`` of shape (T, B, H) (or (T, H)).
+    """
+    _check_params(params)
+    x = as_float_array("x", x, ndim=(2, 3))
+    D, H = params.input_size, params.hidden_size
+    if x.shape[-1] != D:
+        raise ValueError(f"x must have D = {D} features on its last axis (W has {D} input columns), got shape {x.shape}")
+    state_shape = x.shape[1:-1] + (H,)
+    h0 = array_or_zeros("h0", h0, state_shape, "batch size of x, H units" if x.ndim == 3 else "H units")
+    h_all = np.empty(x.shape[:-1] + (H,))
+    z_in = x @ params.W_x.T + params.b  # the input part of Z_t, all steps at once
+    h = h0
+    for t in range(len(x)):
+        h = np.tanh(z_in[t] + h @ params.W_h.T, out=h_all[t])  # h_t = tanh(Z_t)
+    return RNNTrace(params=params, x=x.copy(), h0=h0.copy(), h=h_all)
+
+
+def rnn_backward(params: RNNParams, trace: RNNTrace, dh, dh_next=None) -> RNNGrads:
+    """Backpropagation through time for the RNN.
+
+    ``dh`` is like ``trace.h``: ``∂L/∂h_t`` from the loss at each step; ``dh_next``
+    (like ``trace.h0``) arrives from beyond the last step, zeros if None.
+    """
+    _check_params(params)
+    if not isinstance(trace, RNNTrace):
+        raise TypeError(f"trace must be an RNNTrace from rnn_forward, got {type(trace).__name__}")
+    if params is not trace.params and not (
+        np.array_equal(params.W, trace.params.W) and np.array_equal(params.b, trace.params.b)
+    ):
+        raise ValueError("params must be the parameters that produced trace (run rnn_forward again after an update)")
+    dh = as_float_array("dh", dh)
+    check_shape("dh", dh, trace.h.shape, "like trace.h")
+    dh_next = array_or_zeros("dh_next", dh_next, trace.h0.shape, "like trace.h0")
+    dh_all, dz = np.empty_like(trace.h), np.empty_like(trace.h)
+    for t in reversed(range(len(dh))):
+        dh_t = np.add(dh[t], dh_next, out=dh_all[t])  # δh_t = dh_t + δh_next
+        dz_t = np.multiply(dh_t, 1 - trace.h[t] ** 2, out=dz[t])  # δZ_t = δh_t ⊙ (1 - h_t²)
+        dh_next = dz_t @ params.W_h  # last H entries of δI_t = Wᵀ · δZ_t
+    H, DH = params.W.shape
+    I = trace.I.reshape(-1, DH)
+    dz_rows = dz.reshape(-1, H)
+    return RNNGrads(trace=trace, dW=dz_rows.T @ I, db=dz_rows.sum(axis=0), dx=dz @ params.W_x,
+                    dh0=dh_next, dh=dh_all, dz=dz)
+
+
+__all__ = ["RNNGrads", "RNNParams", "RNNTrace", "init_rnn_params", "rnn_backward", "rnn_forward"]

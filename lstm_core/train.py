@@ -1,0 +1,163 @@
+"""A training loop for the engine's recurrent layers, and text sampling.
+
+One training step is the whole lesson in order: forward through time, a read-out,
+the loss, backward through the read-out and through time, optional gradient-norm
+clipping, and the optimizer's update. :func:`train` repeats it; :func:`sample_text`
+lets a trained character model write.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._checks import positive_float, positive_int
+from .losses import mse_loss, softmax, softmax_cross_entropy
+from .optim import Optimizer, clip_grad_norm, grad_norm
+from .params import LSTMParams
+from .readout import ReadoutParams, readout_backward, readout_forward
+from .rnn import RNNParams, rnn_backward, rnn_forward
+from .sequence import lstm_backward, lstm_forward
+
+
+def _layer(params):
+    if isinstance(params, LSTMParams):
+        return lstm_forward, lstm_backward
+    if isinstance(params, RNNParams):
+        return rnn_forward, rnn_backward
+    raise TypeError(f"params must be an LSTMParams or an RNNParams, got {type(params).__name__}")
+
+
+@dataclass
+class History:
+    """What :func:`train` returns: the final parameters and a record of every step."""
+
+    params: LSTMParams | RNNParams
+    readout: ReadoutParams
+    losses: list[float] = field(default_factory=list)
+    grad_norms: list[float] = field(default_factory=list)  #: before clipping
+    seconds: float = 0.0
+    diverged_at: int | None = None  #: the step whose gradient overflowed, if training broke down
+
+
+def training_step(params, readout, x, y, loss: str = "mse"):
+    """Forward, loss and backward for one batch; returns ``(loss_value, layer_grads, readout_grads)``.
+
+    ``x`` is (T, B, D). For ``loss="mse"``, ``y`` is (T, B, O) (a target at every step)
+    or (B, O) (a target at the last step only); for ``loss="xent"``, ``y`` holds integer
+    classes, (T, B).
+    """
+    forward, backward = _layer(params)
+    trace = forward(params, x)
+    last_only = loss == "mse" and np.ndim(y) == 2
+    h = trace.h[-1] if last_only else trace.h
+    out = readout_forward(readout, h)
+    if loss == "mse":
+        value, dout = mse_loss(out, y)
+    elif loss == "xent":
+        value, dout = softmax_cross_entropy(out, y)
+    else:
+        raise ValueError(f"loss must be 'mse' or 'xent', got {loss!r}")
+    readout_grads = readout_backward(readout, h, dout)
+    dh = np.zeros_like(trace.h)
+    if last_only:
+        dh[-1] = readout_grads.dh
+    else:
+        dh[...] = readout_grads.dh
+    return value, backward(params, trace, dh), readout_grads
+
+
+def train(task, params, readout: ReadoutParams, optimizer: Optimizer, steps: int, loss: str = "mse",
+          clip: float | None = None, progress: bool = True, on_log=None, log_every: int = 100) -> History:
+    """Train ``params`` (an LSTM or RNN layer) and ``readout`` for ``steps`` optimizer steps.
+
+    Parameters
+    ----------
+    task : function ``step -> (x, y)`` giving the batch for each step (see :func:`training_step`)
+    optimizer : an :mod:`lstm_core.optim` optimizer (SGD, Momentum, Adam)
+    loss : ``"mse"`` or ``"xent"`` (softmax cross-entropy on integer targets)
+    clip : if given, rescale the gradient whenever its norm exceeds ``clip``
+    progress : print a one-line progress bar that updates in place
+    on_log : called as ``on_log(step, history)`` every ``log_every`` steps and at the end
+
+    Returns a :class:`History`; the arguments are not changed. If a gradient overflows
+    (inf or nan), training stops there and ``History.diverged_at`` says at which step.
+    """
+    if not callable(task):
+        raise TypeError(f"task must be a function step -> (x, y), got {type(task).__name__}")
+    _layer(params)
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be an lstm_core optimizer (SGD, Momentum, Adam), got {type(optimizer).__name__}")
+    steps = positive_int("steps", steps)
+    log_every = positive_int("log_every", log_every)
+    if clip is not None:
+        clip = positive_float("clip", clip)
+    history = History(params, readout)
+    start = time.perf_counter()
+    for step in range(steps):
+        x, y = task(step)
+        value, layer_grads, readout_grads = training_step(history.params, history.readout, x, y, loss)
+        grads = (layer_grads, readout_grads)
+        with np.errstate(over="ignore", invalid="ignore"):
+            norm = grad_norm(grads)
+        history.grad_norms.append(norm)
+        history.losses.append(value)
+        if not np.isfinite(norm) or not np.isfinite(value):  # overflow: no update can use this
+            history.diverged_at = step
+            break
+        if clip is not None:
+            grads, _ = clip_grad_norm(grads, clip)
+        history.params, history.readout = optimizer.step((history.params, history.readout), grads)
+        done = step + 1
+        if progress and (done % max(1, steps // 50) == 0 or done == steps):
+            _progress_bar(done, steps, value)
+        if on_log is not None and (done % log_every == 0 or done == steps):
+            on_log(done, history)
+    history.seconds = time.perf_counter() - start
+    if progress:
+        sys.stdout.write("\n")
+    return history
+
+
+def _progress_bar(done: int, total: int, loss: float, width: int = 30) -> None:
+    filled = int(width * done / total)
+    sys.stdout.write(f"\r[{'█' * filled}{'·' * (width - filled)}] step {done}/{total}  loss {loss:.3f}")
+    sys.stdout.flush()
+
+
+def sample_text(params: LSTMParams, readout: ReadoutParams, vocab, start: str, length: int = 200,
+                temperature: float = 0.8, seed: int = 0) -> str:
+    """Let a character-level model write: ``start``, then ``length`` sampled characters.
+
+    Each step feeds the last character (one-hot) and carries ``h`` and ``S`` on;
+    ``temperature`` below 1 makes the choice greedier.
+    """
+    forward, _ = _layer(params)
+    length = positive_int("length", length)
+    temperature = positive_float("temperature", temperature)
+    if not isinstance(start, str) or not start:
+        raise ValueError("start must be a non-empty string")
+    rng = np.random.default_rng(seed)
+    ids = list(vocab.encode(start))
+    state = {}
+    if len(ids) > 1:  # read the prompt, all but its last character, which the loop feeds
+        state = _final_state(forward(params, vocab.one_hot(ids[:-1])[:, None]))
+    for _ in range(length):
+        trace = forward(params, vocab.one_hot(ids[-1:])[:, None], **state)
+        state = _final_state(trace)
+        p = softmax(readout_forward(readout, trace.h[-1, 0]) / temperature)
+        ids.append(int(rng.choice(len(vocab), p=p)))
+    return vocab.decode(ids)
+
+
+def _final_state(trace) -> dict:
+    state = {"h0": trace.h[-1]}
+    if hasattr(trace, "s"):
+        state["s0"] = trace.s[-1]
+    return state
+
+
+__all__ = ["History", "sample_text", "train", "training_step"]
