@@ -16,6 +16,7 @@ from .diagram import CellDiagram
 from .panels import DecayCurves, FlowBars, GateBars, Heatmap, UnitHistory, label_gate_blocks, symmetric_limit
 from .params import GATE_ORDER, init_params
 from .rnn import init_rnn_params, rnn_backward, rnn_forward
+from .scalar_graph import ScalarGraphDiagram
 from .sequence import lstm_backward, lstm_forward
 from .style import DIVERGING, GATE_COLORS, PATH_COLORS, STATE_COLORS, WARNING_COLOR
 
@@ -264,6 +265,17 @@ def plot_training_curves(curves: dict[str, list[float]], title: str = "training 
     return fig
 
 
+def plot_scalar_graph(settings):
+    """Small multiples of the two-path scalar graph, one per ``(s, o, f)`` in ``settings``."""
+    fig, axes = plt.subplots(1, len(settings), figsize=(7.2 * len(settings), 5.0))
+    for ax, (s, o, f) in zip(np.atleast_1d(axes), settings):
+        graph = ScalarGraphDiagram(ax)
+        grads = graph.update(s, o, f)
+        ax.set_title(f"s = {s}, o = {o}, f = {f}:  ∂L/∂s = {grads['s']:.2f}")
+    fig.tight_layout()
+    return fig
+
+
 def plot_gradcheck(errors: dict[str, float], threshold: float = 1e-7, title: str | None = None):
     """Relative errors of a gradient check as bars on a log scale, with the pass line."""
     fig, ax = plt.subplots(figsize=(max(4.5, 0.9 * len(errors) + 2), 3.6))
@@ -299,6 +311,7 @@ __all__ = [
     "plot_keep_bias_sweep",
     "plot_loss_curve",
     "plot_predictions",
+    "plot_scalar_graph",
     "plot_weight_accumulation",
     "unit_values",
 ]

@@ -112,7 +112,7 @@ def train(task, params, readout: ReadoutParams, optimizer: Optimizer, steps: int
             grads, _ = clip_grad_norm(grads, clip)
         history.params, history.readout = optimizer.step((history.params, history.readout), grads)
         done = step + 1
-        if progress and (done % max(1, steps // 50) == 0 or done == steps):
+        if progress and (done % max(1, steps // 20) == 0 or done == steps):
             _progress_bar(done, steps, value)
         if on_log is not None and (done % log_every == 0 or done == steps):
             on_log(done, history)

@@ -62,3 +62,9 @@ def test_activations_write_in_place_into_z(rng):
     in_place = z.copy()
     assert gate_activations(in_place, out=in_place) is in_place
     np.testing.assert_array_equal(in_place, fresh)
+
+
+def test_sigmoid_of_a_plain_number_is_a_float():
+    assert sigmoid(0.0) == 0.5
+    assert isinstance(sigmoid(2), float)
+    assert sigmoid(-1e4) == 0.0 and sigmoid(1e4) == 1.0
