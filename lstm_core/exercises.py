@@ -163,7 +163,7 @@ def _largest_error(exercise: Exercise, results) -> str:
             if g.shape != e.shape:
                 return (f"{exercise.outputs[k]} has shape {g.shape}, expected {e.shape} "
                         f"(case {c + 1})")
-            error = np.abs(g - e)
+            error = np.nan_to_num(np.abs(g - e), nan=np.inf)  # a NaN is the worst error there is
             if not _close(g, e):
                 wrong = True
                 index = tuple(int(j) for j in np.unravel_index(int(np.argmax(error)), error.shape))

@@ -181,6 +181,11 @@ def test_an_unexpected_mistake_reports_the_largest_error_and_where():
     assert "largest error 0.5 in dz[7] (gate f, unit 2)" in result.message
 
 
+def test_a_nan_is_the_largest_error():
+    result = exercises.check_sgd_update(lambda W, dW, lr: W - lr * dW + np.where(W > 5, 0.0, np.nan))
+    assert result.mistake == "unknown" and "largest error inf" in result.message and "got nan" in result.message
+
+
 def test_other_exceptions_are_named_not_raised():
     result = exercises.check_sgd_update(lambda W, dW, lr: W - lr * dW_typo)  # noqa: F821
     assert result.mistake == "exception" and "NameError" in result.message and "dW_typo" in result.message
