@@ -121,7 +121,12 @@ def _close(got, want) -> bool:
 
 
 def _matches(exercise: Exercise, mistake: Mistake, results, cases) -> tuple[bool, set]:
-    """Whether every case's output is this mistake (where it differs from the right answer)."""
+    """Whether the student's ``results`` are this mistake, and in which parts it shows.
+
+    Every case must raise where the mistake raises, or return what the mistake returns,
+    or (for a ``partial`` mistake) have each part either right or as the mistake has it;
+    and the mistake must show in at least one case.
+    """
     wrong_parts, hits = set(), 0
     for case, got in zip(cases, results):
         model = mistake.model(case)
