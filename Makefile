@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test notebooks bench clean
+.PHONY: lab test notebooks exercises bench clean
 
 # Jupyter refuses to run as root unless told to (containers and some VMs run as root).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
@@ -21,6 +21,12 @@ test: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.record_timing=False notebooks/*.ipynb
+	$(BIN)/python tools/make_exercises.py
+
+# The students' notebooks: exercises/NN_name.ipynb, made from notebooks/ with every
+# solution replaced by `raise NotImplementedError("hint")` and the outputs cleared.
+exercises: $(STAMP)
+	$(BIN)/python tools/make_exercises.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py

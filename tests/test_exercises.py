@@ -1,0 +1,211 @@
+"""The exercise checks: right answers pass, and each typical mistake gets its own diagnosis."""
+
+import numpy as np
+import pytest
+
+from lstm_core import exercises, sigmoid
+
+# ------------------------------------------------------------ right answers, by equation
+
+
+def lstm_step(W, b, x_t, h_prev, s_prev, order="aifo", squash=np.tanh, candidate=np.tanh, bias=True, x_first=True):
+    z = W @ np.concatenate([x_t, h_prev] if x_first else [h_prev, x_t]) + (b if bias else 0)
+    blocks = dict(zip(order, np.split(z, 4)))
+    a, i, f, o = candidate(blocks["a"]), sigmoid(blocks["i"]), sigmoid(blocks["f"]), sigmoid(blocks["o"])
+    s = a * i + f * s_prev
+    return o * squash(s), s
+
+
+def state_gradient(dh, o, s, ds_next, f_next, path1=True, path2=True, slope=lambda s: 1 - np.tanh(s) ** 2):
+    return (dh * o * slope(s) if path1 else 0) + (ds_next * f_next if path2 else 0)
+
+
+def gate_gradients(ds, dh, a, i, f, o, s, s_prev, keep=None, slopes=True, order="aifo", do_from=None):
+    dgate = {"a": ds * i, "i": ds * a, "f": ds * (s_prev if keep is None else keep),
+             "o": (dh if do_from is None else do_from) * np.tanh(s)}
+    slope = {"a": 1 - a**2, "i": i * (1 - i), "f": f * (1 - f), "o": o * (1 - o)} if slopes else \
+        {g: 1.0 for g in "aifo"}
+    return np.concatenate([dgate[g] * slope[g] for g in order])
+
+
+def input_gradient(W, dz):
+    D = W.shape[1] - W.shape[0] // 4
+    dI = W.T @ dz
+    return dI[:D], dI[D:]
+
+
+def weight_gradients(dz, I):
+    return sum(np.outer(dz[k], I[k]) for k in range(len(dz))), dz.sum(axis=0)
+
+
+def sgd_update(W, dW, lr):
+    return W - lr * dW
+
+
+RIGHT = {
+    exercises.check_lstm_step: lstm_step,
+    exercises.check_state_gradient: state_gradient,
+    exercises.check_gate_gradients: gate_gradients,
+    exercises.check_input_gradient: input_gradient,
+    exercises.check_weight_gradients: weight_gradients,
+    exercises.check_sgd_update: sgd_update,
+}
+
+# ---------------------------------------------------- deliberately wrong, one mistake each
+
+
+def _w_not_transposed(W, dz):
+    D = W.shape[1] - W.shape[0] // 4
+    dI = W @ dz  # runs only where W is square
+    return dI[:D], dI[D:]
+
+
+def _update_in_place(W, dW, lr):
+    W -= lr * dW
+    return W
+
+
+def _slopes_at_the_wrong_point(ds, dh, a, i, f, o, s, s_prev):
+    """tanh'(a) and σ'(g) evaluated at the gates' values, which are already tanh(Z) and σ(Z)."""
+    def sigmoid_slope(g):
+        return sigmoid(g) * (1 - sigmoid(g))
+
+    return np.concatenate([ds * i * (1 - np.tanh(a) ** 2), ds * a * sigmoid_slope(i),
+                           ds * s_prev * sigmoid_slope(f), dh * np.tanh(s) * sigmoid_slope(o)])
+
+
+def _split_swapped(W, dz):
+    H = W.shape[0] // 4
+    dI = W.T @ dz
+    return dI[H:], dI[:H]  # the h part taken from the front
+
+
+WRONG = [
+    # one forward step
+    (exercises.check_lstm_step, lambda *a: lstm_step(*a, order="iafo"), "gates_wrong_order"),
+    (exercises.check_lstm_step, lambda *a: lstm_step(*a, order="ofia"), "gates_wrong_order"),
+    (exercises.check_lstm_step, lambda *a: lstm_step(*a, squash=lambda s: s), "h_without_tanh"),
+    (exercises.check_lstm_step, lambda *a: lstm_step(*a, candidate=sigmoid), "candidate_sigmoid"),
+    (exercises.check_lstm_step, lambda *a: lstm_step(*a, bias=False), "bias_missing"),
+    (exercises.check_lstm_step, lambda *a: lstm_step(*a, x_first=False), "input_order"),
+    # the two paths of δS_t
+    (exercises.check_state_gradient, lambda *a: state_gradient(*a, path2=False), "path2_missing"),
+    (exercises.check_state_gradient, lambda *a: state_gradient(*a, path1=False), "path1_missing"),
+    (exercises.check_state_gradient, lambda dh, o, s, dsn, fn: state_gradient(dh, o, s, dsn, 1.0), "path2_without_f"),
+    (exercises.check_state_gradient, lambda *a: state_gradient(*a, slope=np.ones_like), "activation_derivative_missing"),
+    (exercises.check_state_gradient, lambda *a: state_gradient(*a, slope=lambda s: 1 - s**2),
+     "activation_derivative_wrong_point"),
+    # the gate gradients δZ
+    (exercises.check_gate_gradients, lambda *a: gate_gradients(*a, keep=a[6]), "s_instead_of_s_prev"),
+    (exercises.check_gate_gradients, lambda *a: gate_gradients(*a, slopes=False), "activation_derivative_missing"),
+    (exercises.check_gate_gradients, _slopes_at_the_wrong_point, "activation_derivative_wrong_point"),
+    (exercises.check_gate_gradients, lambda *a: gate_gradients(*a, order="ifoa"), "gates_wrong_order"),
+    (exercises.check_gate_gradients, lambda *a: gate_gradients(*a, do_from=a[0]), "do_from_ds"),
+    # δI_t = Wᵀ δZ_t
+    (exercises.check_input_gradient, _w_not_transposed, "W_instead_of_WT"),
+    (exercises.check_input_gradient, lambda W, dz: np.split(W @ dz, [2]), "W_instead_of_WT_shape"),
+    (exercises.check_input_gradient, _split_swapped, "split_swapped"),
+    # δW and δb over T
+    (exercises.check_weight_gradients, lambda dz, I: (np.outer(dz[-1], I[-1]), dz[-1]), "last_step_only"),
+    (exercises.check_weight_gradients, lambda dz, I: (np.outer(dz[-1], I[-1]), dz.sum(axis=0)), "last_step_only"),
+    (exercises.check_weight_gradients, lambda dz, I: (np.outer(dz[0], I[0]), dz[0]), "first_step_only"),
+    (exercises.check_weight_gradients, lambda dz, I: (dz.T @ I / len(dz), dz.mean(axis=0)), "mean_over_time"),
+    (exercises.check_weight_gradients, lambda dz, I: (I.T @ dz, dz.sum(axis=0)), "dW_transposed"),
+    # one gradient-descent step
+    (exercises.check_sgd_update, lambda W, dW, lr: W + lr * dW, "update_sign"),
+    (exercises.check_sgd_update, lambda W, dW, lr: W - dW, "learning_rate_missing"),
+    (exercises.check_sgd_update, lambda W, dW, lr: -lr * dW, "gradient_only"),
+    (exercises.check_sgd_update, _update_in_place, "mutated_input"),
+]
+
+
+@pytest.mark.parametrize("check, function", RIGHT.items(), ids=lambda v: getattr(v, "__name__", ""))
+def test_a_right_answer_passes_in_one_line(check, function):
+    result = check(function)
+    assert result.passed and result.mistake is None
+    assert str(result).startswith("✓") and "correct on 5 cases" in str(result) and "\n" not in str(result)
+
+
+@pytest.mark.parametrize("check, function, mistake", WRONG, ids=[f"{c.__name__}-{m}" for c, _, m in WRONG])
+def test_each_mistake_gets_exactly_its_diagnosis(check, function, mistake):
+    result = check(function)
+    assert not result.passed
+    assert result.mistake == mistake, result.message
+    assert result.message.startswith("✗") and "\n" not in result.message
+
+
+def test_every_modelled_mistake_has_a_wrong_function_above():
+    modelled = {m.key for make in (exercises._lstm_step_exercise, exercises._state_gradient_exercise,
+                                   exercises._gate_gradients_exercise, exercises._input_gradient_exercise,
+                                   exercises._weight_gradients_exercise, exercises._sgd_update_exercise)
+                for m in make().mistakes}
+    assert modelled <= {mistake for _, _, mistake in WRONG}
+
+
+def test_the_issue_s_mistakes_read_as_such():
+    messages = {mistake: check(function).message for check, function, mistake in WRONG}
+    assert "path 2" in messages["path2_missing"] and "path 1" in messages["path1_missing"]
+    assert "S_{t-1}" in messages["s_instead_of_s_prev"]
+    assert "derivative is missing" in messages["activation_derivative_missing"]
+    assert "wrong point" in messages["activation_derivative_wrong_point"]
+    assert "wrong order" in messages["gates_wrong_order"]
+    assert "last step only" in messages["last_step_only"]
+    assert "Wᵀ" in messages["W_instead_of_WT"] and "Wᵀ" in messages["W_instead_of_WT_shape"]
+    assert "sign" in messages["update_sign"]
+
+
+def test_a_partial_mistake_names_the_gate_block_it_is_in():
+    def slope_missing_in_f(ds, dh, a, i, f, o, s, s_prev):
+        dz = gate_gradients(ds, dh, a, i, f, o, s, s_prev)
+        dz[6:9] = ds * s_prev
+        return dz
+
+    result = exercises.check_gate_gradients(slope_missing_in_f)
+    assert result.mistake == "activation_derivative_missing"
+    assert result.message.endswith("(in δZ_f)")
+
+
+@pytest.mark.parametrize("check", RIGHT)
+def test_not_implemented_yet_is_reported_not_raised(check):
+    def student(*args):
+        raise NotImplementedError("write this")
+
+    result = check(student)
+    assert result.mistake == "not_implemented"
+    assert "not implemented yet" in result.message
+
+
+def test_an_unexpected_mistake_reports_the_largest_error_and_where():
+    result = exercises.check_gate_gradients(lambda *a: gate_gradients(*a) + np.eye(12)[7] * 0.5)
+    assert result.mistake == "unknown"
+    assert "largest error 0.5 in dz[7] (gate f, unit 2)" in result.message
+
+
+def test_a_nan_is_the_largest_error():
+    result = exercises.check_sgd_update(lambda W, dW, lr: W - lr * dW + np.where(W > 5, 0.0, np.nan))
+    assert result.mistake == "unknown" and "largest error inf" in result.message and "got nan" in result.message
+
+
+def test_other_exceptions_are_named_not_raised():
+    result = exercises.check_sgd_update(lambda W, dW, lr: W - lr * dW_typo)  # noqa: F821
+    assert result.mistake == "exception" and "NameError" in result.message and "dW_typo" in result.message
+
+
+def test_a_missing_return_is_pointed_out():
+    result = exercises.check_state_gradient(lambda *a: None)
+    assert result.mistake == "wrong_output" and "return" in result.message
+
+
+def test_a_wrong_shape_is_reported():
+    result = exercises.check_lstm_step(lambda *a: (np.zeros(2), np.zeros(3)))
+    assert result.mistake == "unknown" and "shape (2,), expected (3,)" in result.message
+
+
+def test_a_check_needs_a_function():
+    with pytest.raises(TypeError, match="needs your function"):
+        exercises.check_lstm_step(np.zeros(3))
+
+
+def test_checks_are_deterministic():
+    assert exercises._lstm_step_exercise().cases[0].args[2].tolist() == \
+        exercises._lstm_step_exercise().cases[0].args[2].tolist()

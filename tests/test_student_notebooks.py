@@ -1,0 +1,64 @@
+"""The students' notebooks in exercises/: current with notebooks/, and they run as handed out."""
+
+import importlib.util
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("make_exercises", ROOT / "tools" / "make_exercises.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _check_cells(nb):
+    return [cell for cell in nb.cells if cell.cell_type == "code" and "exercises.check_" in cell.source]
+
+
+def _text(cell) -> str:
+    return "".join(out.get("text", "") + out.get("data", {}).get("text/plain", "") for out in cell.outputs)
+
+
+def test_exercise_notebooks_are_up_to_date():
+    stale = [path.name for path, text in _generator().targets().items()
+             if not path.exists() or path.read_text(encoding="utf-8") != text]
+    assert not stale, f"run `make exercises` and commit: {stale} out of date"
+
+
+def test_every_lesson_has_exercises_whose_checks_pass():
+    assert [path.name[:2] for path in NOTEBOOKS] == ["01", "02", "03", "04"]
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        checks = _check_cells(nb)
+        assert checks and sum("### BEGIN SOLUTION" in cell.source for cell in nb.cells) == len(checks)
+        for cell in checks:
+            assert _text(cell).startswith("✓"), (path.name, _text(cell))
+
+
+def test_solutions_become_a_raise_with_the_hint():
+    strip = _generator().strip_solutions
+    source = "def f(x):\n    ### BEGIN SOLUTION\n    # hint: double it\n    return 2 * x\n    ### END SOLUTION"
+    assert strip(source) == "def f(x):\n    raise NotImplementedError('double it')"
+    with pytest.raises(ValueError, match="hint"):
+        strip("### BEGIN SOLUTION\nx = 1\n### END SOLUTION")
+    with pytest.raises(ValueError, match="without"):
+        strip("### BEGIN SOLUTION\nx = 1")
+
+
+@pytest.mark.parametrize("path", [ROOT / "exercises" / p.name for p in NOTEBOOKS], ids=lambda p: p.stem)
+def test_student_notebook_runs_and_every_check_says_not_implemented_yet(path):
+    nb = nbformat.read(path, as_version=4)
+    assert "BEGIN SOLUTION" not in path.read_text(encoding="utf-8")
+    assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code")
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    checks = _check_cells(nb)
+    assert checks
+    for cell in checks:
+        assert "not implemented yet" in _text(cell), _text(cell)

@@ -1,0 +1,88 @@
+"""Make the students' notebooks: ``notebooks/NN_name.ipynb`` -> ``exercises/NN_name.ipynb``.
+
+In every code cell, the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION``
+(the nbgrader convention) become one ``raise NotImplementedError("<hint>")``, at the
+indentation of the marker. The hint is the solution's ``# hint: ...`` comment line,
+which each solution must have. Outputs, execution counts and stored widget state are
+removed, so a student starts from a clean notebook.
+
+    python tools/make_exercises.py           # write exercises/
+    python tools/make_exercises.py --check   # exit 1 if exercises/ is out of date
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+BEGIN, END, HINT = "### BEGIN SOLUTION", "### END SOLUTION", "# hint:"
+
+
+def strip_solutions(source: str, where: str = "a cell") -> str:
+    """``source`` with each solution block replaced by ``raise NotImplementedError(hint)``."""
+    lines, out, block = source.split("\n"), [], None
+    for line in lines:
+        marker = line.strip()
+        if marker == BEGIN:
+            if block is not None:
+                raise ValueError(f"{where}: {BEGIN} inside a solution block")
+            block = (line[: len(line) - len(line.lstrip())], [])
+        elif marker == END:
+            if block is None:
+                raise ValueError(f"{where}: {END} without {BEGIN}")
+            indent, body = block
+            hints = [b.strip()[len(HINT):].strip() for b in body if b.strip().startswith(HINT)]
+            if len(hints) != 1:
+                raise ValueError(f"{where}: each solution needs exactly one '{HINT} ...' line")
+            out.append(f"{indent}raise NotImplementedError({hints[0]!r})")
+            block = None
+        elif block is not None:
+            block[1].append(line)
+        else:
+            out.append(line)
+    if block is not None:
+        raise ValueError(f"{where}: {BEGIN} without {END}")
+    return "\n".join(out)
+
+
+def student_notebook(path: Path) -> str:
+    """The student version of the notebook at ``path``, as the text to write."""
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata.pop("widgets", None)
+    for k, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            cell.source = strip_solutions(cell.source, f"{path.name}, cell {k}")
+            cell.outputs = []
+            cell.execution_count = None
+    return nbformat.writes(nb) + "\n"
+
+
+def targets() -> dict[Path, str]:
+    """Every exercise notebook, and the text it should contain."""
+    return {ROOT / "exercises" / path.name: student_notebook(path)
+            for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report whether exercises/ is up to date")
+    args = parser.parse_args(argv)
+    stale = []
+    for path, text in targets().items():
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            stale.append(path)
+            if not args.check:
+                path.parent.mkdir(exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+    verb = "out of date" if args.check else "written"
+    for path in stale:
+        print(f"{path.relative_to(ROOT)}: {verb}")
+    return 1 if args.check and stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
