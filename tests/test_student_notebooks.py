@@ -8,7 +8,6 @@ import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
 def _generator():
@@ -16,6 +15,9 @@ def _generator():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+NOTEBOOKS = _generator().lessons_with_exercises()
 
 
 def _check_cells(nb):
@@ -33,7 +35,7 @@ def test_exercise_notebooks_are_up_to_date():
 
 
 def test_every_lesson_has_exercises_whose_checks_pass():
-    assert [path.name[:2] for path in NOTEBOOKS] == ["01", "02", "03", "04"]
+    assert {"01", "02", "03", "04"} <= {path.name[:2] for path in NOTEBOOKS}
     for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)
         checks = _check_cells(nb)

@@ -1,5 +1,7 @@
 """Make the students' notebooks: ``notebooks/NN_name.ipynb`` -> ``exercises/NN_name.ipynb``.
 
+Only notebooks with exercises (solution blocks) get a student version.
+
 In every code cell, the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION``
 (the nbgrader convention) become one ``raise NotImplementedError("<hint>")``, at the
 indentation of the marker. The hint is the solution's ``# hint: ...`` comment line,
@@ -61,10 +63,15 @@ def student_notebook(path: Path) -> str:
     return nbformat.writes(nb) + "\n"
 
 
+def lessons_with_exercises() -> list[Path]:
+    """The notebooks that hold at least one solution block (the others need no student version)."""
+    return [path for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+            if BEGIN in path.read_text(encoding="utf-8")]
+
+
 def targets() -> dict[Path, str]:
     """Every exercise notebook, and the text it should contain."""
-    return {ROOT / "exercises" / path.name: student_notebook(path)
-            for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))}
+    return {ROOT / "exercises" / path.name: student_notebook(path) for path in lessons_with_exercises()}
 
 
 def main(argv=None) -> int:
