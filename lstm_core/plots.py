@@ -251,16 +251,31 @@ def plot_gradient_decay(settings, T: int = 100, title: str | None = None):
     return fig
 
 
-def plot_training_curves(curves: dict[str, list[float]], title: str = "training loss", ylabel: str = "loss"):
-    """Several loss curves against optimizer step, on a log scale (colours in the course palette)."""
-    fig, ax = plt.subplots(figsize=(9, 4.0))
-    for label, losses in curves.items():
-        ax.plot(np.arange(1, len(losses) + 1), losses, label=label, lw=1.8)
-    ax.set_yscale("log")
+def plot_training_curves(curves: dict[str, list[float]], title: str = "training loss", ylabel: str = "loss",
+                         log: bool = True, smooth: int = 1, line: tuple[float, str] | None = None):
+    """Several curves against optimizer step (colours in the course palette).
+
+    ``log`` puts the y axis on a log scale; ``smooth`` > 1 draws a running mean over that
+    many steps (noisy per-batch values become readable); ``line`` = ``(y, label)`` adds a
+    dashed horizontal line, for example a clipping threshold.
+    """
+    fig, ax = plt.subplots(figsize=(10, 4.0))
+    for label, values in curves.items():
+        values = np.asarray(values, dtype=float)
+        if smooth > 1 and len(values) >= smooth:
+            values = np.convolve(values, np.ones(smooth) / smooth, mode="valid")
+            steps = np.arange(smooth, smooth + len(values))
+        else:
+            steps = np.arange(1, len(values) + 1)
+        ax.plot(steps, values, label=label, lw=1.8)
+    if line is not None:
+        ax.axhline(line[0], color="0.3", ls="--", lw=1.3, label=line[1])
+    if log:
+        ax.set_yscale("log")
     ax.set_xlabel("optimizer step")
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(ylabel if smooth <= 1 else f"{ylabel} (mean of {smooth} steps)")
     ax.set_title(title)
-    ax.legend(frameon=False)
+    ax.legend(frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
     fig.tight_layout()
     return fig
 
