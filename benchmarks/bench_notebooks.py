@@ -4,7 +4,7 @@ Run:  make bench      (or: python benchmarks/bench_notebooks.py [--repeat N] [--
 
 1. Every notebook in ``notebooks/`` is executed in a fresh kernel (as ``make notebooks``
    does, without writing it back); the wall time includes starting the kernel.
-   Target: at most 15 s each.
+   Target: at most 15 s each, 60 s for the training notebook.
 2. In a real IPython kernel (started with jupyter_client, matplotlib's inline backend
    active), every builder in ``lstm_core.widgets.__all__`` is built and each of its
    controls is moved through its range; the time from setting the value to the new PNG
@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_BUDGET_S = 15.0
+BUDGETS_S = {"06_training.ipynb": 60.0}  # the training notebook trains for real
 LATENCY_BUDGET_MS = 100.0
 
 # Runs inside the kernel: moves every control of every builder, prints JSON.
@@ -40,7 +41,7 @@ def values_for(control, repeat):
         return [control.base ** (lo + (hi - lo) * k / 7) for k in range(8)] * repeat
     if isinstance(control, ipywidgets.FloatSlider):
         return [control.min + (control.max - control.min) * k / 7 for k in range(8)] * repeat
-    steps = list(range(control.min, control.max + 1))
+    steps = list(range(control.min, control.max + 1, control.step))
     return (steps + steps[::-1]) * repeat
 
 results = {}
@@ -107,10 +108,11 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     ok = True
     if not args.skip_notebooks:
-        print(f"notebook                       seconds   (budget {NOTEBOOK_BUDGET_S:.0f} s)")
+        print("notebook                       seconds   budget")
         for name, seconds in time_notebooks():
-            ok &= seconds <= NOTEBOOK_BUDGET_S
-            print(f"{name:30s} {seconds:7.1f}   {'ok' if seconds <= NOTEBOOK_BUDGET_S else 'TOO SLOW'}")
+            budget = BUDGETS_S.get(name, NOTEBOOK_BUDGET_S)
+            ok &= seconds <= budget
+            print(f"{name:30s} {seconds:7.1f}   {budget:4.0f} s  {'ok' if seconds <= budget else 'TOO SLOW'}")
         print()
     print(f"widget                   control      median ms   max ms   moves   (budget: median {LATENCY_BUDGET_MS:.0f} ms)")
     for builder, controls in widget_latency(args.repeat).items():
