@@ -11,8 +11,9 @@ STAMP  := $(VENV)/.installed
 # Jupyter refuses to run as root unless told to (containers and some VMs run as root).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
+# Serves the whole course (notebooks/ and the students' exercises/), opening on notebooks/.
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/
+	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
