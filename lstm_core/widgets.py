@@ -1,9 +1,10 @@
-"""Interactive figures for the notebooks, assembled from :mod:`lstm_core.plots` panels.
+"""Interactive figures for the notebooks, assembled from :mod:`lstm_core.panels`.
 
-Every builder here can be called with no arguments and returns a :class:`FigureStepper`,
-an ``ipywidgets.VBox`` whose ``.children`` are rows of controls (a ``Play`` button
-linked to a time slider ``t``, and the builder's other sliders) and, last, an
-``ipywidgets.Image`` showing the figure.
+Every builder here can be called with no arguments and returns a
+:class:`~lstm_core.stepper.FigureStepper`, an ``ipywidgets.VBox`` whose ``.children``
+are rows of controls and, last, an ``ipywidgets.Image`` showing the figure. The time
+steppers have a ``Play`` button linked to a slider ``t``; every builder's controls are
+also in ``stepper.controls``, by name.
 
 The figure is built once. A control change recomputes what it must (a new forward and
 backward pass only when a parameter changed), updates the panels' artists, and renders
@@ -22,6 +23,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from ._checks import positive_int
 from .data import lesson_problem
 from .diagram import CellDiagram
 from .panels import (
@@ -69,6 +71,7 @@ def _time_controls(T: int, backward: bool = False) -> dict:
 
     Forward, Play counts t = 1, 2, ..., T; backward it counts t = T, T-1, ..., 1.
     """
+    T = positive_int("T", T)
     t = widgets.IntSlider(value=T if backward else 1, min=1, max=T, description="step t",
                           continuous_update=True, layout=widgets.Layout(width="420px"))
     play = widgets.Play(value=0, min=0, max=T - 1, step=1, interval=800, description="play",

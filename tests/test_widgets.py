@@ -253,3 +253,12 @@ def test_weight_stepper_running_sum_reaches_dW_at_t_1():
     stepper.controls["t"].value = 1
     np.testing.assert_allclose(stepper.panels["sum"].image.get_array(), grads.dW)
     assert "equals δW" in stepper.panels["done"].get_text()
+
+
+@pytest.mark.parametrize("builder", [widgets.forward_stepper, widgets.state_gradient_stepper,
+                                     widgets.gate_gradient_explorer, widgets.weight_gradient_stepper])
+def test_a_bad_sequence_length_is_named(builder):
+    with pytest.raises(ValueError, match="T"):
+        builder(T=0)
+    with pytest.raises(TypeError, match="T"):
+        builder(T=2.5)
