@@ -360,6 +360,8 @@ class SigmoidSlope:
 class DecayCurves:
     """``‖δS_t‖`` of an LSTM and ``‖δh_t‖`` of an RNN against the distance back in time, log scale.
 
+    Both are relative to their size at the last step (see :func:`lstm_core.plots.gradient_decay`).
+
     The axes are fixed (distance 0 … ``T_max``, sizes ``10^-30 … 10^30``) so that moving a
     slider only redraws the curves; values outside are pinned to the edge and reported.
     """
@@ -375,7 +377,7 @@ class DecayCurves:
         ax.set_ylim(self.LOW, self.HIGH)
         ax.axhline(1.0, color="0.6", lw=1, zorder=0.5)
         ax.set_xlabel("steps back from the loss, $T - t$")
-        ax.set_ylabel("gradient size")
+        ax.set_ylabel("size relative to the last step")
         ax.legend(loc="upper right", frameon=False).set_zorder(-1)
         self.note = ax.text(0.03, 0.04, "", transform=ax.transAxes, fontsize=11, va="bottom")
         if title:
@@ -389,7 +391,10 @@ class DecayCurves:
             shown = np.nan_to_num(values, nan=self.HIGH, posinf=self.HIGH)
             line.set_data(d, np.clip(shown, self.LOW, self.HIGH))
         last = len(d) - 1
-        self.note.set_text(f"{last} steps back:\nLSTM {_sci(curves['lstm'][-1])}\nRNN  {_sci(curves['rnn'][-1])}")
+        vanished = [name for name in ("lstm", "rnn") if np.nanmin(curves[name]) < self.LOW]
+        floor = f"\n(below {self.LOW:.0e}, drawn on the bottom edge: {' and '.join(n.upper() for n in vanished)})" \
+            if vanished else ""
+        self.note.set_text(f"{last} steps back:\nLSTM {_sci(curves['lstm'][-1])}\nRNN  {_sci(curves['rnn'][-1])}{floor}")
 
 
 def _sci(v: float) -> str:

@@ -220,8 +220,9 @@ def gradient_decay(T: int = 100, keep_bias: float = 0.0, scale: float = 1.0, hid
     ``L = g · h_T`` with a fixed unit vector ``g``. ``scale`` multiplies both networks'
     default weight range ``1/sqrt(H)``; ``keep_bias`` is the LSTM's ``b_f``.
 
-    Returns ``distance`` (T,) = T - t, and per step ``lstm`` = ``‖δS_t‖`` and
-    ``rnn`` = ``‖δh_t‖``, ordered by distance (0 = the last step).
+    Returns ``distance`` (T,) = T - t, and per step ``lstm`` = ``‖δS_t‖ / ‖δS_T‖`` and
+    ``rnn`` = ``‖δh_t‖ / ‖δh_T‖``, ordered by distance (0 = the last step): each
+    relative to its size at the last step, so that the two start level.
     """
     rng = np.random.default_rng(seed)
     x = 0.1 * rng.standard_normal((T, input_size))
@@ -234,8 +235,9 @@ def gradient_decay(T: int = 100, keep_bias: float = 0.0, scale: float = 1.0, hid
     with np.errstate(all="ignore"):
         ds = lstm_backward(lstm, lstm_forward(lstm, x), dh).ds
         dh_rnn = rnn_backward(rnn, rnn_forward(rnn, x), dh).dh
-    return {"distance": np.arange(T), "lstm": np.linalg.norm(ds, axis=1)[::-1],
-            "rnn": np.linalg.norm(dh_rnn, axis=1)[::-1]}
+        lstm_sizes = np.linalg.norm(ds, axis=1)[::-1]
+        rnn_sizes = np.linalg.norm(dh_rnn, axis=1)[::-1]
+        return {"distance": np.arange(T), "lstm": lstm_sizes / lstm_sizes[0], "rnn": rnn_sizes / rnn_sizes[0]}
 
 
 def plot_gradient_decay(settings, T: int = 100, title: str | None = None):
@@ -275,7 +277,11 @@ def plot_training_curves(curves: dict[str, list[float]], title: str = "training 
     ax.set_xlabel("optimizer step")
     ax.set_ylabel(ylabel if smooth <= 1 else f"{ylabel} (mean of {smooth} steps)")
     ax.set_title(title)
-    ax.legend(frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    labels = [*curves, line[1] if line else ""]
+    if max(map(len, labels)) > 24:  # long labels go under the plot, so the plot keeps its width
+        ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+    else:
+        ax.legend(frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
     fig.tight_layout()
     return fig
 

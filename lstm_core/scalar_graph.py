@@ -16,9 +16,9 @@ from matplotlib.patches import Circle, FancyArrowPatch
 
 from .style import OKABE_ITO, PATH_COLORS
 
-#: node -> (x, y) in an axes spanning about -0.5..13 by -1..8.2
+#: node -> (x, y) in an axes spanning about -0.5..13 by -1.7..8.2
 POSITIONS = {"s": (1.0, 3.5), "t": (4.5, 5.3), "o": (8.0, 7.2), "h": (8.0, 5.3),
-             "f": (8.0, -0.2), "n": (8.0, 1.7), "L": (11.5, 3.5)}
+             "f": (8.0, -0.9), "n": (8.0, 1.7), "L": (11.5, 3.5)}
 #: node -> (dx, dy, ha, va): where its value and gradient are written, clear of the edges
 TEXT_AT = {"s": (0, -0.6, "center", "top"), "t": (0, 0.6, "center", "bottom"), "o": (0.6, 0, "left", "center"),
            "h": (0, -0.6, "center", "top"), "f": (0.6, 0, "left", "center"), "n": (0.6, -0.45, "left", "top"),
@@ -57,7 +57,7 @@ class ScalarGraphDiagram:
     def __init__(self, ax, title: str | None = None):
         self.ax = ax
         ax.set_xlim(-0.5, 13.0)
-        ax.set_ylim(-1.0, 8.2)
+        ax.set_ylim(-1.7, 8.2)
         ax.set_aspect("equal")
         ax.axis("off")
         if title:
@@ -84,7 +84,7 @@ class ScalarGraphDiagram:
                                             linespacing=1.15)
         self.dynamic = [*self.edges.values(), *self.edge_texts.values(), *self.node_texts.values()]
 
-    def update(self, s: float, o: float, f: float, max_width: float = 9.0) -> dict[str, float]:
+    def update(self, s: float, o: float, f: float, max_width: float = 6.0) -> dict[str, float]:
         """Show the graph at these inputs; returns the gradients ``∂L/∂node``."""
         v = forward(s, o, f)
         grad = backward(v)

@@ -330,7 +330,7 @@ def gradient_decay_explorer(T: int = 100, T_max: int = 300) -> FigureStepper:
                 "scale": widgets.FloatLogSlider(value=1.0, base=2, min=-2, max=3, step=0.25, description="W scale ×",
                                                 continuous_update=False, readout_format=".2f")}
     fig = _figure(10, 5.4)
-    panels = {"curves": DecayCurves(fig.add_subplot(), T_max=T_max), "warning": WarningText(fig, y=0.72)}
+    panels = {"curves": DecayCurves(fig.add_subplot(), T_max=T_max), "warning": WarningText(fig, y=0.3)}
     compute = lru_cache(maxsize=128)(gradient_decay)
 
     def update():
