@@ -122,6 +122,19 @@ def browser():
             browser.close()
 
 
+@pytest.fixture(scope="session")
+def warm_lab(lab_server, browser):
+    """Load JupyterLab once before the tests, so the first notebook does not meet a cold start."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{lab_server}/lab/workspaces/warm-up")
+        page.wait_for_selector(".jp-DirListing-item", timeout=60_000)  # the file browser lists notebooks/
+    finally:
+        context.close()
+    return lab_server
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield

@@ -45,18 +45,31 @@ def _menu(page, menu: str, item: str) -> None:
     page.locator(".lm-Menu-itemLabel").get_by_text(item, exact=True).click()
 
 
-def _start_kernel(url: str, path: str) -> None:
-    """Start the notebook's kernel through the server's REST API, before the page opens it.
+def _get(url: str):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.load(response)
 
-    Left to itself, a freshly loaded JupyterLab now and then starts two kernels for the
-    notebook it opens and shuts one down again (seen here in about one first notebook in
-    five, with JupyterLab 4.6): the notebook is then left with "No Kernel" or asks which
-    kernel to start. With a session already there, it simply connects to that kernel.
+
+def _wait_for_one_steady_kernel(url: str, path: str, steady_s: float = 3.0, timeout_s: float = 90.0) -> None:
+    """Wait until the notebook has had one and the same kernel for ``steady_s`` seconds.
+
+    Soon after a page load on a fresh server, JupyterLab (4.6 here) now and then starts a
+    second kernel for the notebook it opens and shuts the first one down, about a second
+    after the first one reported idle. Cells sent to the first kernel then stay ``[*]``
+    forever. Running the notebook only once its kernel has settled avoids that.
     """
-    body = json.dumps({"path": path, "name": Path(path).name, "type": "notebook", "kernel": {"name": "python3"}})
-    request = urllib.request.Request(f"{url}/api/sessions", data=body.encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
-    urllib.request.urlopen(request, timeout=60).close()
+    deadline = time.monotonic() + timeout_s
+    last, since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        sessions = [s["kernel"]["id"] for s in _get(f"{url}/api/sessions") if s["path"] == path and s.get("kernel")]
+        kernels = [k["id"] for k in _get(f"{url}/api/kernels") if k["execution_state"] == "idle"]
+        state = (sessions, kernels)
+        if state != last:
+            last, since = state, time.monotonic()
+        elif len(sessions) == 1 and kernels == sessions and time.monotonic() - since >= steady_s:
+            return
+        time.sleep(0.25)
+    pytest.fail(f"{path}: no single steady, idle kernel within {timeout_s:.0f} s (sessions, kernels: {last})")
 
 
 def _shut_down_kernels(url: str) -> None:
@@ -68,7 +81,7 @@ def _shut_down_kernels(url: str) -> None:
 
 
 @pytest.fixture
-def lab(lab_server):
+def lab(lab_server, warm_lab):
     yield lab_server
     _shut_down_kernels(lab_server)  # one notebook's kernel at a time on a 2-core machine
 
@@ -157,11 +170,11 @@ def test_notebook_runs_in_jupyterlab_and_its_steppers_move(lab, page, screenshot
     # On a fresh server JupyterLab may ask which kernel to start; a student picks the default.
     dialog = page.locator(".jp-Dialog:has-text('Select Kernel')")
     page.add_locator_handler(dialog, lambda: dialog.locator(".jp-mod-accept").click())
-    _start_kernel(lab, f"notebooks/{path.name}")
     page.goto(f"{lab}/lab/workspaces/{path.stem}/tree/notebooks/{path.name}")  # a fresh workspace each
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell")
     page.wait_for_selector(".jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator[data-status='idle']",
                            timeout=RUN_TIMEOUT_MS)  # the kernel has started
+    _wait_for_one_steady_kernel(lab, f"notebooks/{path.name}")
     _menu(page, "Edit", "Clear Outputs of All Cells")  # so that what we check is this run's
     _run_all(page)
     _wait_until_all_cells_ran(page, _code_cells(nb))
