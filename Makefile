@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test notebooks exercises bench clean
+.PHONY: lab test notebooks exercises site bench clean
 
 # Jupyter refuses to run as root unless told to (containers and some VMs run as root).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
@@ -19,7 +19,9 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 # Re-execute every notebook top to bottom and store its outputs (what nbval then compares).
+# First give every new cell a slide type, so each notebook also plays as a slideshow.
 notebooks: $(STAMP)
+	$(BIN)/python tools/slides.py notebooks/*.ipynb
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.record_timing=False notebooks/*.ipynb
 	$(BIN)/python tools/make_exercises.py
@@ -28,6 +30,10 @@ notebooks: $(STAMP)
 # solution replaced by `raise NotImplementedError("hint")` and the outputs cleared.
 exercises: $(STAMP)
 	$(BIN)/python tools/make_exercises.py
+
+# The notebooks as static HTML with their stored outputs, for reading without a kernel.
+site: $(STAMP)
+	$(BIN)/python tools/site.py site
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
@@ -41,4 +47,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis site tests/browser/screenshots

@@ -1,0 +1,162 @@
+"""Fixtures for the browser tests: Debian's Chromium, driven by Playwright, against a
+JupyterLab server started here on 127.0.0.1 and stopped at the end, even on failure.
+
+Chromium is never downloaded (``playwright install`` needs the internet): the tests use
+the system's ``chromium`` (``apt-get install chromium``), or the one named by the
+environment variable ``CHROMIUM``. Without it they skip, except where ``CI`` is set:
+there they fail, so CI cannot pass without having run them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+HOW_TO_INSTALL = ("Chromium not found: the browser tests need Debian's Chromium "
+                  "(`sudo apt-get install chromium`) or its path in the environment variable CHROMIUM. "
+                  "Do not run `playwright install`.")
+# The flags that work on a machine with a closed network, as root and without a GPU.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SERVER_START_TIMEOUT = 60  # seconds
+
+# JupyterLab user settings for the test server: every cell rendered (no windowing, so
+# cells out of view are in the page too), the notebook's own kernel started without asking
+# ("Always start the preferred kernel"), no autosave, no news or update prompts.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none",
+                                                                   "autoStartDefaultKernel": True},
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
+}
+
+
+def _missing(message: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"{message} (CI is set, so this is a failure, not a skip)", pytrace=False)
+    pytest.skip(message)
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory):
+    """A JupyterLab server on a copy of notebooks/ (the stored notebooks are never touched)."""
+    home = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT / "notebooks", home / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    for name, values in LAB_SETTINGS.items():
+        path = home / "settings" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    port = _free_port()
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"), "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
+    log = open(home / "server.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
+         "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
+         f"--ServerApp.root_dir={home}", "--ServerApp.port_retries=0"],
+        cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"JupyterLab exited with {server.returncode}:\n{(home / 'server.log').read_text()}")
+            try:
+                with urllib.request.urlopen(f"{url}/api", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"JupyterLab not ready after {SERVER_START_TIMEOUT} s:\n{(home / 'server.log').read_text()}")
+            time.sleep(0.3)
+        # Warm up: the first request for kernel specs is slow on a fresh server, and a page
+        # that opens a notebook before it returns asks which kernel to start.
+        urllib.request.urlopen(f"{url}/api/kernelspecs", timeout=SERVER_START_TIMEOUT).close()
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=15)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = chromium_path()
+    if not executable or not Path(executable).exists():
+        _missing(HOW_TO_INSTALL)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("Python playwright is not installed: `pip install -e .[test]` (then no `playwright install`).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def warm_lab(lab_server, browser):
+    """Load JupyterLab once before the tests, so the first notebook does not meet a cold start."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{lab_server}/lab/workspaces/warm-up")
+        page.wait_for_selector(".jp-DirListing-item", timeout=60_000)  # the file browser lists notebooks/
+    finally:
+        context.close()
+    return lab_server
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    if call.when == "call":
+        item.failed_in_call = outcome.get_result().failed
+
+
+@pytest.fixture
+def page(browser, request, screenshots):
+    context = browser.new_context(viewport={"width": 1400, "height": 1300})
+    context.set_default_timeout(30_000)  # every wait fails after 30 s instead of hanging
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        if getattr(request.node, "failed_in_call", False):  # what the page showed when the test failed
+            name = "".join(c if c.isalnum() or c in "-_" else "_" for c in request.node.name)
+            page.screenshot(path=str(screenshots / f"FAILED-{name}.png"))
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots():
+    SCREENSHOTS.mkdir(exist_ok=True)
+    return SCREENSHOTS
