@@ -42,6 +42,16 @@ def _node(ax, xy, label):
     return [circle, ax.text(*xy, label, ha="center", va="center", fontsize=13, zorder=5)]
 
 
+def drawing_axes(ax, xlim, ylim, title: str | None = None) -> None:
+    """Turn ``ax`` into a drawing board: these ranges, equal scales, no axes, an optional title."""
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if title:
+        ax.set_title(title)
+
+
 class CellDiagram:
     """One LSTM cell drawn on ``ax``; update it with :meth:`show_values` and :meth:`show_gradient_paths`.
 
@@ -57,12 +67,7 @@ class CellDiagram:
 
     def __init__(self, ax, title: str | None = None):
         self.ax = ax
-        ax.set_xlim(-0.1, 10.1)
-        ax.set_ylim(-0.1, 6.6)
-        ax.set_aspect("equal")
-        ax.axis("off")
-        if title:
-            ax.set_title(title)
+        drawing_axes(ax, (-0.1, 10.1), (-0.1, 6.6), title)
         ax.add_patch(FancyBboxPatch((1.15, 0.55), 7.5, 5.45, boxstyle="round,pad=0.05,rounding_size=0.35",
                                     facecolor="0.96", edgecolor="0.6", lw=1.2, zorder=0))
         self._on_routes = []  # artists drawn over the gradient overlays, redrawn with them
@@ -218,4 +223,4 @@ def _short(v: float) -> str:
     return f"{v:.2f}"
 
 
-__all__ = ["CellDiagram"]
+__all__ = ["CellDiagram", "drawing_axes"]

@@ -28,8 +28,55 @@ def gate_slice(gate: str, hidden_size: int) -> slice:
     return slice(k * hidden_size, (k + 1) * hidden_size)
 
 
+def check_stacked_weights(W, b, blocks: int, rows: str, note: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """``W`` (blocks·H, D+H) and ``b`` (blocks·H,) checked and copied, or a ValueError naming which.
+
+    ``rows`` names W's number of rows in the messages ("4·H", "H"); ``note`` may explain it.
+    """
+    W = as_float_array("W", W, ndim=2)
+    b = as_float_array("b", b, ndim=1)
+    n_rows, cols = W.shape
+    if n_rows % blocks:
+        raise ValueError(f"W must have {rows} rows{note}, got {n_rows} rows")
+    hidden = n_rows // blocks
+    if cols <= hidden:
+        raise ValueError(
+            f"W must have D+H columns with D >= 1 (here H = {hidden}, so more than "
+            f"{hidden} columns), got {cols}"
+        )
+    if b.shape != (n_rows,):
+        raise ValueError(f"b must have shape ({n_rows},) to match W's {rows} rows, got {b.shape}")
+    return W.copy(), b.copy()
+
+
+class StackedWeights:
+    """``W = [W_x | W_h]`` with ``BLOCKS`` row blocks of H rows each, and the sizes it implies."""
+
+    BLOCKS = 1
+
+    @property
+    def hidden_size(self) -> int:
+        """H, the number of units."""
+        return self.W.shape[0] // self.BLOCKS
+
+    @property
+    def input_size(self) -> int:
+        """D, the size of each input vector ``x_t``."""
+        return self.W.shape[1] - self.hidden_size
+
+    @property
+    def W_x(self) -> np.ndarray:
+        """(BLOCKS·H, D) block of ``W`` that multiplies ``x_t``."""
+        return self.W[:, : self.input_size]
+
+    @property
+    def W_h(self) -> np.ndarray:
+        """(BLOCKS·H, H) block of ``W`` that multiplies ``h_{t-1}``."""
+        return self.W[:, self.input_size :]
+
+
 @dataclass(frozen=True, eq=False)
-class LSTMParams:
+class LSTMParams(StackedWeights):
     """Weights of one LSTM layer.
 
     Attributes
@@ -43,47 +90,15 @@ class LSTMParams:
     in do not change the parameters (and nothing here ever writes into yours).
     """
 
+    BLOCKS = 4
+
     W: np.ndarray
     b: np.ndarray
 
     def __post_init__(self):
-        W = as_float_array("W", self.W, ndim=2)
-        b = as_float_array("b", self.b, ndim=1)
-        rows, cols = W.shape
-        if rows % 4:
-            raise ValueError(
-                f"W must have 4·H rows (four gate blocks a, i, f, o), got {rows} rows"
-            )
-        hidden = rows // 4
-        if cols <= hidden:
-            raise ValueError(
-                f"W must have D+H columns with D >= 1 (here H = {hidden}, so more than "
-                f"{hidden} columns), got {cols}"
-            )
-        if b.shape != (rows,):
-            raise ValueError(f"b must have shape ({rows},) to match W's 4·H rows, got {b.shape}")
-        object.__setattr__(self, "W", W.copy())
-        object.__setattr__(self, "b", b.copy())
-
-    @property
-    def hidden_size(self) -> int:
-        """H, the number of units."""
-        return self.W.shape[0] // 4
-
-    @property
-    def input_size(self) -> int:
-        """D, the size of each input vector ``x_t``."""
-        return self.W.shape[1] - self.hidden_size
-
-    @property
-    def W_x(self) -> np.ndarray:
-        """(4H, D) block of ``W`` that multiplies ``x_t``."""
-        return self.W[:, : self.input_size]
-
-    @property
-    def W_h(self) -> np.ndarray:
-        """(4H, H) block of ``W`` that multiplies ``h_{t-1}``."""
-        return self.W[:, self.input_size :]
+        W, b = check_stacked_weights(self.W, self.b, 4, "4·H", " (four gate blocks a, i, f, o)")
+        object.__setattr__(self, "W", W)
+        object.__setattr__(self, "b", b)
 
     def gate(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """Rows of ``W`` and entries of ``b`` for one gate (``"a"``, ``"i"``, ``"f"``, ``"o"``)."""

@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._checks import array_or_zeros, as_float_array, check_shape, positive_float, positive_int
+from .params import StackedWeights, check_stacked_weights
 
 
 @dataclass(frozen=True, eq=False)
-class RNNParams:
+class RNNParams(StackedWeights):
     """Weights of one vanilla RNN layer: ``W`` (H, D+H) = ``[W_x | W_h]`` and ``b`` (H,).
 
     The arrays are copied on construction.
@@ -36,31 +37,9 @@ class RNNParams:
     b: np.ndarray
 
     def __post_init__(self):
-        W = as_float_array("W", self.W, ndim=2)
-        b = as_float_array("b", self.b, ndim=1)
-        rows, cols = W.shape
-        if cols <= rows:
-            raise ValueError(f"W must have D+H columns with D >= 1 (here H = {rows} rows), got {cols} columns")
-        if b.shape != (rows,):
-            raise ValueError(f"b must have shape ({rows},) to match W's H rows, got {b.shape}")
-        object.__setattr__(self, "W", W.copy())
-        object.__setattr__(self, "b", b.copy())
-
-    @property
-    def hidden_size(self) -> int:
-        return self.W.shape[0]
-
-    @property
-    def input_size(self) -> int:
-        return self.W.shape[1] - self.W.shape[0]
-
-    @property
-    def W_x(self) -> np.ndarray:
-        return self.W[:, : self.input_size]
-
-    @property
-    def W_h(self) -> np.ndarray:
-        return self.W[:, self.input_size:]
+        W, b = check_stacked_weights(self.W, self.b, 1, "H")
+        object.__setattr__(self, "W", W)
+        object.__setattr__(self, "b", b)
 
 
 def init_rnn_params(input_size: int, hidden_size: int, seed: int = 0, scale: float | None = None) -> RNNParams:

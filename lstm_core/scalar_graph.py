@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch
 
+from .diagram import drawing_axes
 from .style import OKABE_ITO, PATH_COLORS
 
 #: node -> (x, y) in an axes spanning about -0.5..13 by -1.7..8.2
@@ -56,12 +57,7 @@ class ScalarGraphDiagram:
 
     def __init__(self, ax, title: str | None = None):
         self.ax = ax
-        ax.set_xlim(-0.5, 13.0)
-        ax.set_ylim(-1.7, 8.2)
-        ax.set_aspect("equal")
-        ax.axis("off")
-        if title:
-            ax.set_title(title)
+        drawing_axes(ax, (-0.5, 13.0), (-1.7, 8.2), title)
         self.edges, self.edge_texts = {}, {}
         for parent, child, path in EDGES:
             (x0, y0), (x1, y1) = POSITIONS[parent], POSITIONS[child]
