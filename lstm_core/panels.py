@@ -350,11 +350,12 @@ class SigmoidSlope:
         ax.set_title("keep gate: how much of $\\delta f$ gets into $\\delta Z_f$")
 
     def update(self, z_f, keep_bias: float) -> None:
-        s = sigmoid(np.clip(z_f, -10, 10))
-        self.points.set_data(np.clip(z_f, -10, 10), s * (1 - s))
-        slope = sigmoid(z_f) * (1 - sigmoid(z_f))
+        shown = np.clip(z_f, -10, 10)  # the curve's range; the note uses the true values
+        s = sigmoid(shown)
+        self.points.set_data(shown, s * (1 - s))
+        f = sigmoid(z_f)
+        slope = f * (1 - f)
         self.note.set_text(f"keep bias {keep_bias:+.1f}\nlargest slope\n{slope.max():.2g} of 0.25")
-
 
 
 class DecayCurves:

@@ -62,11 +62,10 @@ def training_step(params, readout, x, y, loss: str = "mse"):
     else:
         raise ValueError(f"loss must be 'mse' or 'xent', got {loss!r}")
     readout_grads = readout_backward(readout, h, dout)
-    dh = np.zeros_like(trace.h)
-    if last_only:
+    dh = readout_grads.dh  # the loss reads every step ...
+    if last_only:  # ... or only the last
+        dh = np.zeros_like(trace.h)
         dh[-1] = readout_grads.dh
-    else:
-        dh[...] = readout_grads.dh
     return value, backward(params, trace, dh), readout_grads
 
 

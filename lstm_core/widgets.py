@@ -101,6 +101,7 @@ def _keep_bias_slider(value: float = 0.0, limit: float = 6.0) -> widgets.FloatSl
 _problem = lru_cache(maxsize=64)(lesson_problem)  # sliders revisit the same settings
 
 
+@lru_cache(maxsize=64)  # moving only ``t`` needs no new forward and backward pass
 def _run(T, input_size, hidden_size, seed, scale=1.0, keep_bias=0.0, linear=False, last_only=False):
     params, x, dh = _problem(T, input_size, hidden_size, seed, float(scale), float(keep_bias))
     trace = lstm_forward(params, x, linear=linear)
