@@ -286,6 +286,51 @@ def plot_training_curves(curves: dict[str, list[float]], title: str = "training 
     return fig
 
 
+def plot_runs(groups: dict[str, list], title: str = "training loss", ylabel: str = "loss",
+              line: tuple[float, str] | None = None, top: float = 1e100):
+    """Several runs per setting: each run faint, the median of the setting's runs bold.
+
+    ``groups`` maps a setting's label to its runs, each a sequence of values per optimizer
+    step (for example ``History.losses``). A run that is shorter than the others stopped
+    early (``train`` stops when a gradient overflows): an × marks its last finite value.
+    The median is drawn over the steps that every run of the setting reached. Log y axis
+    up to ``top`` at most: larger values run off the top, and their × sits on its edge.
+    ``line`` = ``(y, label)`` adds a dashed horizontal line.
+    """
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    longest = max(len(run) for runs in groups.values() for run in runs)
+    fig, ax = plt.subplots(figsize=(10, 4.0))
+    marked_stop = False
+    for color, (label, runs) in zip(colors, groups.items()):
+        runs = [np.asarray(run, dtype=float) for run in runs]
+        for run in runs:
+            ax.plot(np.arange(1, len(run) + 1), np.minimum(run, 10 * top), color=color, lw=0.9, alpha=0.45)
+            finite = np.flatnonzero(np.isfinite(run))
+            if len(run) < longest and len(finite):
+                ax.plot(finite[-1] + 1, min(run[finite[-1]], top), "x", color=color, ms=10, mew=2.5, clip_on=False,
+                        label=None if marked_stop else "run stopped: gradient overflowed")
+                marked_stop = True
+        common = min(len(run) for run in runs)
+        with np.errstate(invalid="ignore"):
+            median = np.median(np.stack([run[:common] for run in runs]), axis=0)
+        ax.plot(np.arange(1, common + 1), np.minimum(median, 10 * top), color=color, lw=2.6,
+                label=f"{label}: median of {len(runs)} runs")
+    if line is not None:
+        ax.axhline(line[0], color="0.3", ls="--", lw=1.3, label=line[1])
+    ax.set_yscale("log")
+    values = np.concatenate([np.asarray(run, dtype=float) for runs in groups.values() for run in runs])
+    shown = values[np.isfinite(values) & (values > 0)]
+    if len(shown):  # by hand: matplotlib's log ticks overflow near the largest floats
+        ax.set_ylim(shown.min() / 5, min(shown.max() * 5, top))
+    ax.set_xlim(0, longest + 1)
+    ax.set_xlabel("optimizer step")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, pad=14)
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+    fig.tight_layout()
+    return fig
+
+
 def plot_scalar_graph(settings):
     """Small multiples of the two-path scalar graph, one per ``(s, o, f)`` in ``settings``."""
     fig, axes = plt.subplots(1, len(settings), figsize=(7.2 * len(settings), 5.0))
@@ -329,6 +374,7 @@ __all__ = [
     "plot_gradient_decay",
     "plot_gradient_paths",
     "plot_training_curves",
+    "plot_runs",
     "plot_keep_bias_sweep",
     "plot_loss_curve",
     "plot_predictions",

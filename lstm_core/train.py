@@ -98,9 +98,9 @@ def train(task, params, readout: ReadoutParams, optimizer: Optimizer, steps: int
     start = time.perf_counter()
     for step in range(steps):
         x, y = task(step)
-        value, layer_grads, readout_grads = training_step(history.params, history.readout, x, y, loss)
-        grads = (layer_grads, readout_grads)
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is caught just below
+            value, layer_grads, readout_grads = training_step(history.params, history.readout, x, y, loss)
+            grads = (layer_grads, readout_grads)
             norm = grad_norm(grads)
         history.grad_norms.append(norm)
         history.losses.append(value)

@@ -84,6 +84,7 @@ def test_gate_gradient_norms_are_per_gate_and_step(run):
     lambda trace, grads: plots.plot_gradcheck({"W": 1e-10, "b": 3e-9}),
     lambda trace, grads: plots.plot_loss_curve([1.0, 0.5, 0.1]),
     lambda trace, grads: plots.plot_predictions(*np.ones((4, 5))),
+    lambda trace, grads: plots.plot_runs({"a": [[1.0, 0.5], [1.0, 2.0, np.inf]]}),
 ])
 def test_every_still_figure_has_titles_and_labelled_axes(make, run):
     fig = make(*run)
@@ -136,3 +137,17 @@ def test_lesson_problem_is_reproducible_and_validated():
     assert np.all(lesson_problem(keep_bias=2.0).params.gate("f")[1] == 2.0)
     with pytest.raises(ValueError, match="scale"):
         lesson_problem(scale=0.0)
+
+
+def test_runs_show_each_run_a_median_and_where_a_run_stopped():
+    runs = {"stable": [[1.0, 0.5, 0.2, 0.1], [1.0, 0.7, 0.3, 0.2]], "exploding": [[1.0, 1e3, 1e200], [1.0, 1e5]]}
+    fig = plots.plot_runs(runs, top=1e8)
+    ax = fig.axes[0]
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert "stable: median of 2 runs" in labels and "exploding: median of 2 runs" in labels
+    stops = [line for line in ax.get_lines() if line.get_marker() == "x"]
+    assert len(stops) == 2  # both exploding runs ended early; the stable ones did not
+    assert all(line.get_ydata()[0] <= 1e8 for line in stops)  # drawn on the top edge, not off the chart
+    assert ax.get_ylim()[1] == pytest.approx(1e8)
+    median = next(line for line in ax.get_lines() if line.get_label() == "stable: median of 2 runs")
+    np.testing.assert_allclose(median.get_ydata(), [1.0, 0.6, 0.25, 0.15])
