@@ -6,7 +6,7 @@ Run:  make bench      (or: python benchmarks/bench_notebooks.py [--repeat N] [--
    does, without writing it back); the wall time includes starting the kernel.
    Target: at most 15 s each, 60 s for the training notebook.
 2. In a real IPython kernel (started with jupyter_client, matplotlib's inline backend
-   active), every builder in ``lstm_core.widgets.__all__`` is built and each of its
+   active), every builder in ``lstm_core.figures.widgets.__all__`` is built and each of its
    controls is moved through its range; the time from setting the value to the new PNG
    being handed to the Image widget (and sent on the comm) is recorded. Target: median
    at most 100 ms per control. The browser's decoding of the PNG is not included.
@@ -30,7 +30,7 @@ LATENCY_CODE = r"""
 import json, statistics, time
 import ipywidgets
 from IPython.display import display
-from lstm_core import widgets
+from lstm_core.figures import widgets
 
 def values_for(control, repeat):
     if isinstance(control, (ipywidgets.ToggleButtons, ipywidgets.Dropdown)):

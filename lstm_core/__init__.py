@@ -11,11 +11,12 @@ the order ``a, i, f, o`` (candidate, input, keep, output), ``I_t = [x_t, h_{t-1}
 >>> trace = lstm_forward(params, x)
 >>> trace.h.shape
 (5, 2, 4)
->>> grads = lstm_backward(params, trace, dh=np.ones_like(trace.h))
+>>> grads = lstm_backward(params, trace, dh_loss=np.ones_like(trace.h))
 >>> grads.dW.shape, grads.ds.shape
 ((16, 7), (5, 2, 4))
 """
 
+from . import measures
 from .activations import sigmoid
 from .cell import StepGrads, StepTrace, lstm_step_backward, lstm_step_forward
 from .gradcheck import gradcheck, numerical_gradient, numerical_lstm_gradients, relative_error
@@ -27,6 +28,9 @@ from .readout import ReadoutGrads, ReadoutParams, init_readout, readout_backward
 from .sequence import LSTMGrads, LSTMTrace, lstm_backward, lstm_forward
 
 __version__ = "0.1.0"
+
+# The figures (lstm_core.figures) and the exercise checks (lstm_core.exercises) are built
+# on this engine; it never imports from them.
 
 __all__ = [
     "GATE_ORDER",
@@ -54,6 +58,7 @@ __all__ = [
     "lstm_forward",
     "lstm_step_backward",
     "lstm_step_forward",
+    "measures",
     "mse_loss",
     "numerical_gradient",
     "numerical_lstm_gradients",

@@ -18,9 +18,11 @@ def sigmoid(z, out: np.ndarray | None = None) -> np.ndarray:
     below 1e-16 in absolute terms (for z far below 0, where σ(z) is tiny, ``1 + tanh``
     cancels and the *relative* error grows, which no gradient here notices). With ``out``
     (a float64 array shaped like ``z``) the result is written there, with no temporaries.
-    A plain number gives a plain float.
+    A plain number gives a plain float. Anything but a float64 array is checked and
+    converted first, so text or ``None`` raises a ``TypeError`` naming ``z``.
     """
-    z = as_float_array("z", z)
+    if not (isinstance(z, np.ndarray) and z.dtype == np.float64):
+        z = as_float_array("z", z)
     if out is None and z.ndim == 0:  # a plain number: numpy scalars cannot be written in place
         return float(0.5 * (1.0 + np.tanh(0.5 * z)))
     out = np.multiply(z, 0.5, out=out)

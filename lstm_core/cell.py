@@ -8,6 +8,20 @@ each takes an optional ``out`` to write into, so that the loop over time in
 
 ``lstm_step_forward`` and ``lstm_step_backward`` are the checked entry points for one
 step; ``lstm_forward`` and ``lstm_backward`` loop the same two kernels over time.
+
+Names (``d`` stands for δ, a gradient ∂L/∂·), one meaning each, as in ``equations.md``::
+
+    name         symbol                        meaning
+    -----------  ----------------------------  ----------------------------------------
+    dh_loss      dh_t                          ∂L/∂h_t straight from the loss (what lstm_backward is given)
+    dh_next      δh_next                       what reaches h_t from step t+1 through I_{t+1}: the last H entries of Wᵀ δZ_{t+1}
+    dh           δh_t = dh_t + δh_next         the total gradient at h_t
+    ds_next      δS_next = δS_{t+1} ⊙ f_{t+1}  what reaches S_t from step t+1 through its keep gate
+    ds_via_h     path 1                        δh_t ⊙ o_t ⊙ (1 - tanh²(S_t)), through h_t
+    ds_via_next  path 2                        δS_next, as it arrived at step t
+    ds           δS_t                          path 1 + path 2
+    dh_prev      last H entries of Wᵀ δZ_t     what step t hands back to h_{t-1}: step t-1's dh_next
+    ds_prev      δS_t ⊙ f_t                    what step t hands back to S_{t-1}: step t-1's ds_next
 """
 
 from __future__ import annotations
@@ -17,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import array_or_zeros, as_float_array, check_shape
-from .activations import tanh_grad_from_output
+from .activations import sigmoid, sigmoid_grad_from_output, tanh_grad_from_output
 from .params import LSTMParams, check_params, gate_slice
 
 
@@ -30,25 +44,6 @@ def split_gates(gates: np.ndarray):
 # ---------------------------------------------------------------- forward, by equation
 
 
-# Speed note. numpy is several times faster on a whole (B, 4H) array than on its column
-# blocks, so the two functions that treat the candidate block differently from the gate
-# blocks do it with per-column constants instead of slicing:
-# - σ(z) = (1 + tanh(z/2)) / 2, so  gates = tanh(z ⊙ c) ⊙ c + m  with (c, m) = (1, 0) on
-#   the candidate block a, giving tanh(Z_a), and (½, ½) on i, f, o, giving σ(Z);
-# - the slopes are  (1 - g)(g + n)  with n = 1 on a, giving (1 - a)(1 + a) = 1 - a², and
-#   n = 0 on i, f, o, giving (1 - σ) σ.
-# tests/test_activations.py checks both against tanh, σ and their slopes written plainly.
-_COLUMN_CONSTANTS: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-
-
-def _column_constants(H: int):
-    """``(c, m, n)`` above, each of shape (4H,)."""
-    if H not in _COLUMN_CONSTANTS:
-        candidate = np.arange(4 * H) < H
-        _COLUMN_CONSTANTS[H] = (np.where(candidate, 1.0, 0.5), np.where(candidate, 0.0, 0.5), candidate * 1.0)
-    return _COLUMN_CONSTANTS[H]
-
-
 def gate_activations(z: np.ndarray, linear: bool = False, out=None) -> np.ndarray:
     """``[a, i, f, o] = [tanh(Z_a), σ(Z_i), σ(Z_f), σ(Z_o)]``, stacked like ``z`` (..., 4H).
 
@@ -59,11 +54,9 @@ def gate_activations(z: np.ndarray, linear: bool = False, out=None) -> np.ndarra
     if linear:
         out[...] = z
         return out
-    c, m, _ = _column_constants(z.shape[-1] // 4)
-    np.multiply(z, c, out=out)  # [Z_a, Z_i/2, Z_f/2, Z_o/2]
-    np.tanh(out, out=out)
-    out *= c
-    out += m  # [tanh(Z_a), σ(Z_i), σ(Z_f), σ(Z_o)]
+    H = z.shape[-1] // 4
+    np.tanh(z[..., :H], out=out[..., :H])  # a_t = tanh(Z_a)
+    sigmoid(z[..., H:], out=out[..., H:])  # i_t, f_t, o_t = σ(Z_i), σ(Z_f), σ(Z_o): the three gates, side by side
     return out
 
 
@@ -136,9 +129,9 @@ def activation_derivatives(gates: np.ndarray, linear: bool = False, out=None) ->
     if linear:
         out[...] = 1.0
         return out
-    _, _, n = _column_constants(gates.shape[-1] // 4)
-    np.add(gates, n, out=out)  # [1 + a, i, f, o]
-    out *= 1.0 - gates  # [1 - a², i(1 - i), f(1 - f), o(1 - o)]
+    H = gates.shape[-1] // 4
+    tanh_grad_from_output(gates[..., :H], out=out[..., :H])  # ∂a/∂Z_a = 1 - a²
+    sigmoid_grad_from_output(gates[..., H:], out=out[..., H:])  # ∂i/∂Z_i = i(1 - i), and so for f and o
     return out
 
 

@@ -62,9 +62,6 @@ def lesson_problem(T: int = 12, input_size: int = 2, hidden_size: int = 3, seed:
     return LessonProblem(params, x, dh)
 
 
-
-
-
 def adding_problem(T: int = 20, batch_size: int = 32, seed: int = 0):
     """The adding problem (Hochreiter & Schmidhuber, 1997): add the two marked numbers.
 

@@ -1,8 +1,8 @@
 """Gradient checking: compare backpropagation with central finite differences.
 
-The loss used for the LSTM is ``L = Σ_t dh_t · h_t`` for a fixed array ``dh``: its
+The loss used for the LSTM is ``L = Σ_t dh_t · h_t`` for a fixed array ``dh_loss``: its
 gradient with respect to every ``h_t`` is exactly ``dh_t``, so ``lstm_backward(params,
-trace, dh)`` must reproduce the finite differences of ``L`` with respect to anything.
+trace, dh_loss)`` must reproduce the finite differences of ``L`` with respect to anything.
 """
 
 from __future__ import annotations
@@ -54,13 +54,13 @@ def numerical_gradient(f, x, eps: float = 1e-6) -> np.ndarray:
     return grad
 
 
-def lstm_loss(params: LSTMParams, x, dh, h0=None, s0=None, linear: bool = False) -> float:
+def lstm_loss(params: LSTMParams, x, dh_loss, h0=None, s0=None, linear: bool = False) -> float:
     """``L = Σ_t dh_t · h_t``: a scalar loss whose ``∂L/∂h_t`` is exactly ``dh_t``."""
     trace = lstm_forward(params, x, h0, s0, linear)
-    return float(np.sum(as_float_array("dh", dh) * trace.h))
+    return float(np.sum(as_float_array("dh_loss", dh_loss) * trace.h))
 
 
-def _loss_with_state_nudge(params, trace, dh, k, new_h=None, new_s=None) -> float:
+def _loss_with_state_nudge(params, trace, dh_loss, k, new_h=None, new_s=None) -> float:
     """``L`` when step ``t = k + 1`` ends in ``new_h`` / ``new_s`` instead of its own values.
 
     Used to take finite differences with respect to ``h_t`` (``S_t`` held) and ``S_t``
@@ -73,15 +73,15 @@ def _loss_with_state_nudge(params, trace, dh, k, new_h=None, new_s=None) -> floa
         h_k = trace.o[k] * squash(new_s, trace.linear)
     else:
         h_k = trace.h[k]
-    loss = float(np.sum(dh[:k] * trace.h[:k])) + float(np.sum(dh[k] * h_k))
+    loss = float(np.sum(dh_loss[:k] * trace.h[:k])) + float(np.sum(dh_loss[k] * h_k))
     if k + 1 < len(trace.x):
         rest = lstm_forward(params, trace.x[k + 1 :], h_k, s_k, trace.linear)
-        loss += float(np.sum(dh[k + 1 :] * rest.h))
+        loss += float(np.sum(dh_loss[k + 1 :] * rest.h))
     return loss
 
 
 def numerical_lstm_gradients(
-    params: LSTMParams, x, dh, h0=None, s0=None, linear: bool = False, wrt=CHECKABLE, eps: float = 1e-6
+    params: LSTMParams, x, dh_loss, h0=None, s0=None, linear: bool = False, wrt=CHECKABLE, eps: float = 1e-6
 ) -> dict[str, np.ndarray]:
     """Finite-difference gradients of ``L = Σ_t dh_t · h_t`` for each name in ``wrt``.
 
@@ -90,16 +90,16 @@ def numerical_lstm_gradients(
     """
     wrt = _check_wrt(wrt)
     trace = lstm_forward(params, x, h0, s0, linear)
-    dh = as_float_array("dh", dh)
-    if dh.shape != trace.h.shape:
-        raise ValueError(f"dh must have shape {trace.h.shape} (like trace.h), got {dh.shape}")
+    dh_loss = as_float_array("dh_loss", dh_loss)
+    if dh_loss.shape != trace.h.shape:
+        raise ValueError(f"dh_loss must have shape {trace.h.shape} (like trace.h), got {dh_loss.shape}")
     x, h0, s0 = trace.x, trace.h0, trace.s0
     losses = {
-        "W": lambda W: lstm_loss(LSTMParams(W, params.b), x, dh, h0, s0, linear),
-        "b": lambda b: lstm_loss(LSTMParams(params.W, b), x, dh, h0, s0, linear),
-        "x": lambda x_: lstm_loss(params, x_, dh, h0, s0, linear),
-        "h0": lambda h0_: lstm_loss(params, x, dh, h0_, s0, linear),
-        "s0": lambda s0_: lstm_loss(params, x, dh, h0, s0_, linear),
+        "W": lambda W: lstm_loss(LSTMParams(W, params.b), x, dh_loss, h0, s0, linear),
+        "b": lambda b: lstm_loss(LSTMParams(params.W, b), x, dh_loss, h0, s0, linear),
+        "x": lambda x_: lstm_loss(params, x_, dh_loss, h0, s0, linear),
+        "h0": lambda h0_: lstm_loss(params, x, dh_loss, h0_, s0, linear),
+        "s0": lambda s0_: lstm_loss(params, x, dh_loss, h0, s0_, linear),
     }
     starts = {"W": params.W, "b": params.b, "x": x, "h0": h0, "s0": s0}
     result = {}
@@ -112,7 +112,7 @@ def numerical_lstm_gradients(
             for k in range(len(values)):
 
                 def nudged_loss(v, k=k):
-                    return _loss_with_state_nudge(params, trace, dh, k, **{"new_" + name: v})
+                    return _loss_with_state_nudge(params, trace, dh_loss, k, **{"new_" + name: v})
 
                 per_step.append(numerical_gradient(nudged_loss, values[k], eps))
             result[name] = np.stack(per_step)
@@ -122,7 +122,7 @@ def numerical_lstm_gradients(
 def gradcheck(
     params: LSTMParams,
     x,
-    dh=None,
+    dh_loss=None,
     h0=None,
     s0=None,
     linear: bool = False,
@@ -135,7 +135,7 @@ def gradcheck(
     Parameters
     ----------
     params, x, h0, s0, linear : as for :func:`lstm_forward`
-    dh : like ``trace.h``, the loss's ``∂L/∂h_t``; drawn from a seeded normal if None
+    dh_loss : like ``trace.h``, the loss's ``∂L/∂h_t``; drawn from a seeded normal if None
     wrt : which gradients to check, a subset of ``CHECKABLE``:
         ``"W", "b", "x", "h0", "s0"`` and the per-step totals ``"h"`` (δh_t), ``"s"`` (δS_t)
     eps : finite-difference step (about 1e-6 suits float64)
@@ -147,12 +147,12 @@ def gradcheck(
     """
     wrt = _check_wrt(wrt)
     trace = lstm_forward(params, x, h0, s0, linear)
-    if dh is None:
-        dh = np.random.default_rng(seed).standard_normal(trace.h.shape)
-    grads = lstm_backward(params, trace, dh)
+    if dh_loss is None:
+        dh_loss = np.random.default_rng(seed).standard_normal(trace.h.shape)
+    grads = lstm_backward(params, trace, dh_loss)
     analytic = {"W": grads.dW, "b": grads.db, "x": grads.dx, "h0": grads.dh0,
                 "s0": grads.ds0, "h": grads.dh, "s": grads.ds}
-    numeric = numerical_lstm_gradients(params, trace.x, dh, trace.h0, trace.s0, linear, wrt, eps)
+    numeric = numerical_lstm_gradients(params, trace.x, dh_loss, trace.h0, trace.s0, linear, wrt, eps)
     return {name: relative_error(analytic[name], numeric[name]) for name in wrt}
 
 

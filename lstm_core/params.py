@@ -112,11 +112,42 @@ class LSTMParams(StackedWeights):
         return LSTMParams(self.W, b)
 
 
-def check_params(params) -> LSTMParams:
-    """Return ``params`` if it is an :class:`LSTMParams`, or raise a ``TypeError`` naming it."""
-    if not isinstance(params, LSTMParams):
-        raise TypeError(f"params must be an LSTMParams, got {type(params).__name__}")
+# ------------------------------------------------ checks shared by the LSTM and the RNN
+
+
+def check_params(params, kind: type = LSTMParams):
+    """Return ``params`` if it is a ``kind`` (:class:`LSTMParams` by default), or raise a ``TypeError``."""
+    if not isinstance(params, kind):
+        raise TypeError(f"params must be an {kind.__name__}, got {type(params).__name__}")
     return params
+
+
+def check_input(params: StackedWeights, x) -> np.ndarray:
+    """``x`` as a float array, (T, B, D) for a batch or (T, D) for one sequence, with W's D."""
+    x = as_float_array("x", x, ndim=(2, 3))
+    D = params.input_size
+    if x.shape[-1] != D:
+        raise ValueError(f"x must have D = {D} features on its last axis (W has {D} input columns), got shape {x.shape}")
+    return x
+
+
+def check_trace(params: StackedWeights, trace, kind: type, forward: str) -> None:
+    """Raise unless ``trace`` is a ``kind`` that ``forward`` made with exactly these ``params``.
+
+    The backward pass reuses the forward pass's values, so its parameters must be the ones
+    that produced them: same sizes, and not updated since.
+    """
+    if not isinstance(trace, kind):
+        raise TypeError(f"trace must be an {kind.__name__} from {forward}, got {type(trace).__name__}")
+    D, H = params.input_size, params.hidden_size
+    if trace.x.shape[-1] != D or trace.h.shape[-1] != H:
+        raise ValueError(f"params (D = {D}, H = {H}) do not match the trace "
+                         f"(D = {trace.x.shape[-1]}, H = {trace.h.shape[-1]})")
+    if params is not trace.params and not (
+        np.array_equal(params.W, trace.params.W) and np.array_equal(params.b, trace.params.b)
+    ):
+        raise ValueError(f"params must be the parameters that produced trace (were they updated "
+                         f"after the forward pass? run {forward} again)")
 
 
 def init_params(

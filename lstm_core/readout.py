@@ -68,8 +68,9 @@ def readout_backward(params: ReadoutParams, h, dy) -> ReadoutGrads:
     dy = as_float_array("dy", dy)
     check_shape("dy", dy, h.shape[:-1] + (params.W.shape[0],), "like the read-out's output y")
     O, H = params.W.shape
-    dy2, h2 = dy.reshape(-1, O), h.reshape(-1, H)
-    return ReadoutGrads(dW=dy2.T @ h2, db=dy2.sum(axis=0), dh=dy @ params.W)
+    dy_rows = dy.reshape(-1, O)  # (N, O): every step and example a row
+    h_rows = h.reshape(-1, H)  # (N, H)
+    return ReadoutGrads(dW=dy_rows.T @ h_rows, db=dy_rows.sum(axis=0), dh=dy @ params.W)
 
 
 __all__ = ["ReadoutGrads", "ReadoutParams", "init_readout", "readout_backward", "readout_forward"]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._checks import array_or_zeros, as_float_array, check_shape, positive_float, positive_int
-from .params import StackedWeights, check_stacked_weights
+from .params import StackedWeights, check_input, check_params, check_stacked_weights, check_trace
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,58 +99,47 @@ class RNNGrads:
         return {"W": self.dW, "b": self.db}
 
 
-def _check_params(params) -> RNNParams:
-    if not isinstance(params, RNNParams):
-        raise TypeError(f"params must be an RNNParams, got {type(params).__name__}")
-    return params
-
-
 def rnn_forward(params: RNNParams, x, h0=None) -> RNNTrace:
     """Run the RNN over a sequence: ``h_t = tanh(W · [x_t, h_{t-1}] + b)``.
 
     ``x`` is (T, B, D) or (T, D), time first; ``h0`` is (B, H) or (H,), zeros if None.
     Returns an :class:`RNNTrace` with ``h`` of shape (T, B, H) (or (T, H)).
     """
-    _check_params(params)
-    x = as_float_array("x", x, ndim=(2, 3))
-    D, H = params.input_size, params.hidden_size
-    if x.shape[-1] != D:
-        raise ValueError(f"x must have D = {D} features on its last axis (W has {D} input columns), got shape {x.shape}")
-    state_shape = x.shape[1:-1] + (H,)
+    check_params(params, RNNParams)
+    x = check_input(params, x)  # (T, B, D) or (T, D)
+    H = params.hidden_size
+    state_shape = x.shape[1:-1] + (H,)  # (B, H) or (H,)
     h0 = array_or_zeros("h0", h0, state_shape, "batch size of x, H units" if x.ndim == 3 else "H units")
-    h_all = np.empty(x.shape[:-1] + (H,))
-    z_in = x @ params.W_x.T + params.b  # the input part of Z_t, all steps at once
+    h_all = np.empty(x.shape[:-1] + (H,))  # (T, B, H)
+    z_input = x @ params.W_x.T + params.b  # (T, B, H): the input part of Z_t, all steps at once
     h = h0
     for t in range(len(x)):
-        h = np.tanh(z_in[t] + h @ params.W_h.T, out=h_all[t])  # h_t = tanh(Z_t)
+        h = np.tanh(z_input[t] + h @ params.W_h.T, out=h_all[t])  # h_t = tanh(Z_t), (B, H)
     return RNNTrace(params=params, x=x.copy(), h0=h0.copy(), h=h_all)
 
 
-def rnn_backward(params: RNNParams, trace: RNNTrace, dh, dh_next=None) -> RNNGrads:
+def rnn_backward(params: RNNParams, trace: RNNTrace, dh_loss, dh_next=None) -> RNNGrads:
     """Backpropagation through time for the RNN.
 
-    ``dh`` is like ``trace.h``: ``∂L/∂h_t`` from the loss at each step; ``dh_next``
-    (like ``trace.h0``) arrives from beyond the last step, zeros if None.
+    ``dh_loss`` is like ``trace.h``: ``∂L/∂h_t`` straight from the loss at each step
+    (equations.md's ``dh_t``); ``dh_next`` (like ``trace.h0``) is what arrives at the
+    last step from beyond the sequence, zeros if None. The names are those of
+    :mod:`lstm_core.sequence`'s table.
     """
-    _check_params(params)
-    if not isinstance(trace, RNNTrace):
-        raise TypeError(f"trace must be an RNNTrace from rnn_forward, got {type(trace).__name__}")
-    if params is not trace.params and not (
-        np.array_equal(params.W, trace.params.W) and np.array_equal(params.b, trace.params.b)
-    ):
-        raise ValueError("params must be the parameters that produced trace (run rnn_forward again after an update)")
-    dh = as_float_array("dh", dh)
-    check_shape("dh", dh, trace.h.shape, "like trace.h")
-    dh_next = array_or_zeros("dh_next", dh_next, trace.h0.shape, "like trace.h0")
-    dh_all, dz = np.empty_like(trace.h), np.empty_like(trace.h)
-    for t in reversed(range(len(dh))):
-        dh_t = np.add(dh[t], dh_next, out=dh_all[t])  # δh_t = dh_t + δh_next
+    check_params(params, RNNParams)
+    check_trace(params, trace, RNNTrace, "rnn_forward")
+    dh_loss = as_float_array("dh_loss", dh_loss)
+    check_shape("dh_loss", dh_loss, trace.h.shape, "like trace.h")
+    dh_next = array_or_zeros("dh_next", dh_next, trace.h0.shape, "like trace.h0")  # (B, H)
+    dh_all, dz = np.empty_like(trace.h), np.empty_like(trace.h)  # (T, B, H) each
+    for t in reversed(range(len(dh_loss))):
+        dh_t = np.add(dh_loss[t], dh_next, out=dh_all[t])  # δh_t = dh_t + δh_next
         dz_t = np.multiply(dh_t, 1 - trace.h[t] ** 2, out=dz[t])  # δZ_t = δh_t ⊙ (1 - h_t²)
-        dh_next = dz_t @ params.W_h  # last H entries of δI_t = Wᵀ · δZ_t
-    H, DH = params.W.shape
-    I = trace.I.reshape(-1, DH)
-    dz_rows = dz.reshape(-1, H)
-    return RNNGrads(trace=trace, dW=dz_rows.T @ I, db=dz_rows.sum(axis=0), dx=dz @ params.W_x,
+        dh_next = dz_t @ params.W_h  # (B, H): last H entries of δI_t = Wᵀ · δZ_t
+    H = params.hidden_size
+    inputs = trace.I.reshape(-1, trace.I.shape[-1])  # (T·B, D+H): I_t of every step and example
+    dz_rows = dz.reshape(-1, H)  # (T·B, H)
+    return RNNGrads(trace=trace, dW=dz_rows.T @ inputs, db=dz_rows.sum(axis=0), dx=dz @ params.W_x,
                     dh0=dh_next, dh=dh_all, dz=dz)
 
 

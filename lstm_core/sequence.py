@@ -17,6 +17,19 @@ what looping :func:`~lstm_core.cell.lstm_step_forward` and
 :func:`~lstm_core.cell.lstm_step_backward` gives.
 
 Axis 0 is always time: ``x`` is (T, B, D) for a batch or (T, D) for one sequence.
+
+Names over a whole sequence, one meaning each (the per-step names are in
+:mod:`lstm_core.cell`'s table; ``d`` stands for δ)::
+
+    name               symbol            meaning
+    -----------------  ----------------  ----------------------------------------
+    dh_loss            dh_t              ∂L/∂h_t straight from the loss: lstm_backward's input, (T, B, H)
+    dh_next            δh_next at t = T  what reaches h_T from beyond the sequence, through I_{T+1}
+    ds_next            δS_next at t = T  what reaches S_T from beyond the sequence: δS_{T+1} ⊙ f_{T+1}
+    grads.dh           δh_t              per step, the total: dh_t plus δh_next from step t+1
+    grads.ds           δS_t              per step: path 1 (grads.ds_via_h) + path 2 (grads.ds_via_next)
+    grads.ds_via_next  δS_next           per step: δS_{t+1} ⊙ f_{t+1}, what the keep gate of t+1 passed back
+    grads.dh0, .ds0    ∂L/∂h_0, ∂L/∂S_0  δh_next and δS_next after step 1
 """
 
 from __future__ import annotations
@@ -28,7 +41,7 @@ import numpy as np
 
 from ._checks import array_or_zeros, as_float_array, check_shape
 from .cell import StepTrace, cell_backward, cell_forward, gate_gradients, split_gates, state_gradient_via_h
-from .params import LSTMParams, check_params, gate_slice
+from .params import LSTMParams, check_input, check_params, check_trace, gate_slice
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,7 +142,8 @@ class LSTMGrads:
     dh : (T, B, H) total ``δh_t`` (from the loss and from step t+1)
     ds : (T, B, H) total ``δS_t = ds_via_h + ds_via_next``
     dz : (T, B, 4H) ``δZ_t``
-    ds_after : (B, H) ``δS`` that arrived from beyond the last step (zeros by default)
+    ds_next : (B, H) ``δS_next`` at the last step: what ``lstm_backward``'s ``ds_next``
+        brought from beyond the sequence (zeros by default)
     ds_via_h : (T, B, H) path 1 into ``S_t``, through ``h_t``: ``δh_t ⊙ o_t ⊙ (1 - tanh²(S_t))``
     ds_via_next : (T, B, H) path 2 into ``S_t``: ``δS_{t+1} ⊙ f_{t+1}``
     dgates : (T, B, 4H) ``[δa, δi, δf, δo]``; one block with ``.dgate(name)``
@@ -147,7 +161,7 @@ class LSTMGrads:
     dh: np.ndarray
     ds: np.ndarray
     dz: np.ndarray
-    ds_after: np.ndarray
+    ds_next: np.ndarray
 
     @cached_property
     def ds_via_h(self) -> np.ndarray:
@@ -156,7 +170,7 @@ class LSTMGrads:
 
     @cached_property
     def ds_via_next(self) -> np.ndarray:
-        return np.concatenate([self.ds[1:] * self.trace.f[1:], self.ds_after[None]])
+        return np.concatenate([self.ds[1:] * self.trace.f[1:], self.ds_next[None]])
 
     @cached_property
     def dgates(self) -> np.ndarray:
@@ -172,7 +186,7 @@ class LSTMGrads:
         return {"W": self.dW, "b": self.db}
 
 
-def _carve(*shapes):
+def _arrays_in_one_block(*shapes):
     """Contiguous float64 arrays of the given shapes, cut from one allocation.
 
     One large block costs the operating system far fewer page faults than many
@@ -201,53 +215,45 @@ def lstm_forward(params: LSTMParams, x, h0=None, s0=None, linear: bool = False) 
     what :func:`lstm_backward` needs.
     """
     check_params(params)
-    x = as_float_array("x", x, ndim=(2, 3))
-    D, H = params.input_size, params.hidden_size
-    if x.shape[-1] != D:
-        raise ValueError(
-            f"x must have D = {D} features on its last axis (W has {D} input columns), "
-            f"got shape {x.shape}"
-        )
+    x = check_input(params, x)  # (T, B, D) or (T, D)
+    H = params.hidden_size
     batched = x.ndim == 3
     state_shape, meaning = x.shape[1:-1] + (H,), "batch size of x, H units" if batched else "H units"
-    h0 = array_or_zeros("h0", h0, state_shape, meaning)
+    h0 = array_or_zeros("h0", h0, state_shape, meaning)  # (B, H) or (H,)
     s0 = array_or_zeros("s0", s0, state_shape, meaning)
-    xb = x if batched else x[:, None]
-    h, s = (h0, s0) if batched else (h0[None], s0[None])
-    T, B, _ = xb.shape
+    x_batch = x if batched else x[:, None]  # (T, B, D): one sequence is a batch of one
+    h, s = (h0, s0) if batched else (h0[None], s0[None])  # (B, H) each
+    T, B, D = x_batch.shape
 
-    # Z_t is built in place inside `gates`, then activated there.
-    # Input part, W_x · x_t + b, for all steps in one product:
-    gates, s_all, squashed_all, h_all = _carve((T, B, 4 * H), (T, B, H), (T, B, H), (T, B, H))
-    np.matmul(xb.reshape(T * B, D), params.W_x.T, out=gates.reshape(T * B, 4 * H))
+    gates, s_all, squashed_all, h_all = _arrays_in_one_block((T, B, 4 * H), (T, B, H), (T, B, H), (T, B, H))
+    # Z_t is built in `gates` and then activated there. Its input part, W_x · x_t + b,
+    # for all steps in one product:
+    np.matmul(x_batch.reshape(T * B, D), params.W_x.T, out=gates.reshape(T * B, 4 * H))  # (T·B, 4H)
     gates += params.b
-    W_hT = params.W_h.T
+    W_h_T = params.W_h.T  # (H, 4H)
     recurrent = np.empty((B, 4 * H))
     for t in range(T):
-        z = gates[t]
-        z += np.matmul(h, W_hT, out=recurrent)  # Z_t = W_x x_t + b + W_h h_{t-1}
-        out = (z, s_all[t], squashed_all[t], h_all[t])  # Z_t is activated in place
-        _, s, _, h = cell_forward(z, s, linear, out=out)
+        z = gates[t]  # (B, 4H)
+        z += np.matmul(h, W_h_T, out=recurrent)  # Z_t = W_x x_t + b + W_h h_{t-1}
+        _, s, _, h = cell_forward(z, s, linear, out=(z, s_all[t], squashed_all[t], h_all[t]))
 
-    unbatch = (lambda v: v) if batched else (lambda v: v[:, 0])
-    return LSTMTrace(
-        params=params, x=x.copy(), h0=h0.copy(), s0=s0.copy(), gates=unbatch(gates),
-        s=unbatch(s_all), squashed_s=unbatch(squashed_all), h=unbatch(h_all),
-        linear=bool(linear),
-    )
+    if not batched:  # drop the batch axis of one
+        gates, s_all, squashed_all, h_all = gates[:, 0], s_all[:, 0], squashed_all[:, 0], h_all[:, 0]  # (T, ·)
+    return LSTMTrace(params=params, x=x.copy(), h0=h0.copy(), s0=s0.copy(), gates=gates, s=s_all,
+                     squashed_s=squashed_all, h=h_all, linear=bool(linear))
 
 
-def lstm_backward(params: LSTMParams, trace: LSTMTrace, dh, dh_next=None, ds_next=None) -> LSTMGrads:
+def lstm_backward(params: LSTMParams, trace: LSTMTrace, dh_loss, dh_next=None, ds_next=None) -> LSTMGrads:
     """Backpropagation through time.
 
     Parameters
     ----------
     params : the LSTMParams that produced ``trace``
     trace : LSTMTrace from :func:`lstm_forward`
-    dh : (T, B, H) or (T, H), like ``trace.h``: ``∂L/∂h_t`` arriving directly from the
-        loss at each step (zero where the loss does not read ``h_t``)
-    dh_next, ds_next : (B, H) or (H,), gradients arriving from beyond the last step
-        (``∂L/∂h_T`` through a later chunk, and ``δS_{T+1} ⊙ f_{T+1}``); zeros if None
+    dh_loss : (T, B, H) or (T, H), like ``trace.h``: ``∂L/∂h_t`` straight from the loss at
+        each step (equations.md's ``dh_t``; zero where the loss does not read ``h_t``)
+    dh_next, ds_next : (B, H) or (H,), ``δh_next`` and ``δS_next`` at the last step: what
+        arrives from beyond the sequence (from a later chunk of it); zeros if None
 
     Returns
     -------
@@ -255,62 +261,45 @@ def lstm_backward(params: LSTMParams, trace: LSTMTrace, dh, dh_next=None, ds_nex
     ``ds`` and its two paths ``ds_via_h`` and ``ds_via_next``, ``dgates``, ``dz``.
     """
     check_params(params)
-    if not isinstance(trace, LSTMTrace):
-        raise TypeError(f"trace must be an LSTMTrace from lstm_forward, got {type(trace).__name__}")
-    D, H = params.input_size, params.hidden_size
-    if trace.x.shape[-1] != D or trace.hidden_size != H:
-        raise ValueError(
-            f"params (D = {D}, H = {H}) do not match the trace "
-            f"(D = {trace.x.shape[-1]}, H = {trace.hidden_size})"
-        )
-    if params is not trace.params and not (
-        np.array_equal(params.W, trace.params.W) and np.array_equal(params.b, trace.params.b)
-    ):
-        raise ValueError(
-            "params must be the parameters that produced trace (were they updated "
-            "after the forward pass? run lstm_forward again)"
-        )
-    dh = as_float_array("dh", dh)
-    check_shape("dh", dh, trace.h.shape, "like trace.h")
-    state_shape = trace.h0.shape
-    dh_next = array_or_zeros("dh_next", dh_next, state_shape, "like trace.h0")
-    ds_after = array_or_zeros("ds_next", ds_next, state_shape, "like trace.s0").copy()
-    ds_next = ds_after
+    check_trace(params, trace, LSTMTrace, "lstm_forward")
+    dh_loss = as_float_array("dh_loss", dh_loss)
+    check_shape("dh_loss", dh_loss, trace.h.shape, "like trace.h")
+    dh_next = array_or_zeros("dh_next", dh_next, trace.h0.shape, "like trace.h0")  # (B, H) or (H,)
+    ds_next = array_or_zeros("ds_next", ds_next, trace.s0.shape, "like trace.s0")
+    ds_next_at_T = ds_next.copy()  # kept for LSTMGrads.ds_via_next
 
-    batch = (lambda v: v) if trace.batched else (lambda v: v[:, None])
-    unbatch = (lambda v: v) if trace.batched else (lambda v: v[:, 0])
-    if not trace.batched:
+    if trace.batched:
+        dh_loss_b, gates, s, squashed_s, h = dh_loss, trace.gates, trace.s, trace.squashed_s, trace.h
+        x, h0, s0 = trace.x, trace.h0, trace.s0
+    else:  # one sequence: a batch of one, the axis dropped again at the end
+        dh_loss_b, gates, s, squashed_s, h = (a[:, None] for a in (dh_loss, trace.gates, trace.s, trace.squashed_s, trace.h))
+        x, h0, s0 = trace.x[:, None], trace.h0[None], trace.s0[None]
         dh_next, ds_next = dh_next[None], ds_next[None]
-    dh_loss, gates = batch(dh), batch(trace.gates)
-    s, squashed_s, h = batch(trace.s), batch(trace.squashed_s), batch(trace.h)
-    s0, h0, x = batch(trace.s0[None])[0], batch(trace.h0[None])[0], batch(trace.x)
-    T, B, _ = s.shape
+    T, B, D = x.shape
+    H = params.hidden_size
 
-    W_h = params.W_h
-    dz, dh_all, ds_all, dx = _carve((T, B, 4 * H), (T, B, H), (T, B, H), (T, B, D))
+    dz, dh_all, ds_all, dx = _arrays_in_one_block((T, B, 4 * H), (T, B, H), (T, B, H), (T, B, D))
     dgates = np.empty((B, 4 * H))  # [δa, δi, δf, δo] of one step; LSTMGrads derives them all later
     for t in reversed(range(T)):
-        dh_t = np.add(dh_loss[t], dh_next, out=dh_all[t])  # δh_t = dh_t + δh_next
+        dh_t = np.add(dh_loss_b[t], dh_next, out=dh_all[t])  # δh_t = dh_t + δh_next, (B, H)
         s_prev = s[t - 1] if t else s0
         _, ds_t, _, dz_t = cell_backward(dh_t, ds_next, gates[t], s_prev, squashed_s[t], trace.linear,
                                          out=(ds_all[t], dgates, dz[t]))
-        dh_next = dz_t @ W_h  # last H entries of δI_t = Wᵀ · δZ_t
-        ds_next = ds_t * split_gates(gates[t])[2]  # path 2 for step t-1: δS_t ⊙ f_t
+        dh_next = dz_t @ params.W_h  # (B, H): δh_next for step t-1, the last H entries of δI_t = Wᵀ · δZ_t
+        ds_next = ds_t * split_gates(gates[t])[2]  # (B, H): δS_next for step t-1, δS_t ⊙ f_t
 
     # Everything that only needs δZ_t, for all steps at once.
-    dz_rows = dz.reshape(T * B, 4 * H)
-    I = np.empty((T, B, D + H))  # I_t = [x_t, h_{t-1}]
-    I[:, :, :D], I[0, :, D:], I[1:, :, D:] = x, h0, h[:-1]
-    dW = np.ascontiguousarray((I.reshape(T * B, D + H).T @ dz_rows).T)  # δW = Σ_t δZ_t · I_tᵀ
-    db = dz_rows.sum(axis=0)  # δb = Σ_t δZ_t
-    np.matmul(dz_rows, params.W_x, out=dx.reshape(T * B, D))  # first D entries of δI_t
+    dz_rows = dz.reshape(T * B, 4 * H)  # (T·B, 4H)
+    inputs = np.empty((T, B, D + H))  # I_t = [x_t, h_{t-1}]
+    inputs[:, :, :D], inputs[0, :, D:], inputs[1:, :, D:] = x, h0, h[:-1]
+    dW = np.ascontiguousarray((inputs.reshape(T * B, D + H).T @ dz_rows).T)  # (4H, D+H): δW = Σ_t δZ_t · I_tᵀ
+    db = dz_rows.sum(axis=0)  # (4H,): δb = Σ_t δZ_t
+    np.matmul(dz_rows, params.W_x, out=dx.reshape(T * B, D))  # (T·B, D): first D entries of δI_t
 
-    return LSTMGrads(
-        trace=trace, dW=dW, db=db, dx=unbatch(dx),
-        dh0=dh_next if trace.batched else dh_next[0],
-        ds0=ds_next if trace.batched else ds_next[0],
-        dh=unbatch(dh_all), ds=unbatch(ds_all), dz=unbatch(dz), ds_after=ds_after,
-    )
+    if not trace.batched:  # drop the batch axis of one
+        dx, dh_all, ds_all, dz, dh_next, ds_next = dx[:, 0], dh_all[:, 0], ds_all[:, 0], dz[:, 0], dh_next[0], ds_next[0]
+    return LSTMGrads(trace=trace, dW=dW, db=db, dx=dx, dh0=dh_next, ds0=ds_next, dh=dh_all, ds=ds_all, dz=dz,
+                     ds_next=ds_next_at_T)
 
 
 __all__ = ["LSTMGrads", "LSTMTrace", "lstm_backward", "lstm_forward"]

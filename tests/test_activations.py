@@ -43,27 +43,6 @@ def test_slopes_from_outputs_are_the_derivatives(z0):
     np.testing.assert_allclose(tanh_grad_from_output(np.tanh(z)), dtanh, rtol=1e-8)
 
 
-def test_gate_activations_follow_the_gate_order(rng):
-    z = rng.standard_normal((3, 8))  # H = 2: blocks a, i, f, o
-    g = gate_activations(z)
-    np.testing.assert_allclose(g[:, :2], np.tanh(z[:, :2]), rtol=1e-15)
-    np.testing.assert_allclose(g[:, 2:], sigmoid(z[:, 2:]), rtol=1e-15)
-    slopes = activation_derivatives(g)
-    np.testing.assert_allclose(slopes[:, :2], tanh_grad_from_output(np.tanh(z[:, :2])), rtol=1e-14)
-    np.testing.assert_allclose(slopes[:, 2:], sigmoid_grad_from_output(sigmoid(z[:, 2:])), rtol=1e-14)
-    np.testing.assert_array_equal(activation_derivatives(g, linear=True), 1.0)
-    np.testing.assert_array_equal(gate_activations(z, linear=True), z)
-
-
-def test_activations_write_in_place_into_z(rng):
-    """The sequence loop activates Z_t where it lies; that must give what a fresh array gets."""
-    z = rng.standard_normal((4, 12)) * 5
-    fresh = gate_activations(z)
-    in_place = z.copy()
-    assert gate_activations(in_place, out=in_place) is in_place
-    np.testing.assert_array_equal(in_place, fresh)
-
-
 def test_sigmoid_of_a_plain_number_is_a_float():
     assert sigmoid(0.0) == 0.5
     assert isinstance(sigmoid(2), float)

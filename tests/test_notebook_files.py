@@ -47,7 +47,7 @@ def test_slide_tool_follows_its_rules_and_is_idempotent():
     slides = _tool("slides")
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("# Title"),
-        nbformat.v4.new_code_cell("import numpy as np\nfrom lstm_core import plots\n\nuse_course_style()   # fonts"),
+        nbformat.v4.new_code_cell("import numpy as np\nfrom lstm_core.figures import stills\n\nuse_course_style()   # fonts"),
         nbformat.v4.new_markdown_cell("Some prose."),
         nbformat.v4.new_code_cell("x = 1"),
         nbformat.v4.new_code_cell("print(x)"),

@@ -89,7 +89,9 @@ def test_docstring_examples_run():
 
     import lstm_core
 
-    modules = [lstm_core] + [importlib.import_module(f"lstm_core.{m.name}") for m in pkgutil.iter_modules(lstm_core.__path__)]
+    modules = [lstm_core] + [importlib.import_module(m.name)
+                             for m in pkgutil.walk_packages(lstm_core.__path__, prefix="lstm_core.")]
+    assert "lstm_core.figures.stills" in {m.__name__ for m in modules}  # the subpackages too
     tried = 0
     for module in modules:
         result = doctest.testmod(module, verbose=False)

@@ -46,7 +46,7 @@ def test_one_step_by_hand():
     trace = rnn_forward(params, [[2.0]], h0=[0.5])
     h1 = np.tanh(0.5 * 2.0 - 1.0 * 0.5 + 0.25)
     assert trace.h[0, 0] == pytest.approx(h1)
-    grads = rnn_backward(params, trace, dh=[[1.0]])
+    grads = rnn_backward(params, trace, dh_loss=[[1.0]])
     dz = 1 - h1**2
     np.testing.assert_allclose(grads.dW, [[dz * 2.0, dz * 0.5]])
     np.testing.assert_allclose(grads.dh0, [dz * -1.0])

@@ -120,15 +120,3 @@ def test_linear_mode_has_no_nonlinearities(rng):
     assert trace.linear
     np.testing.assert_allclose(trace.gates, trace.z, rtol=1e-13, atol=1e-15)
     np.testing.assert_allclose(trace.h, trace.o * trace.s)
-
-
-def test_step_backward_splits_the_two_paths():
-    params = init_params(2, 2, seed=3)
-    step = lstm_step_forward(params, np.array([0.5, -1.0]), np.array([0.1, 0.2]), np.array([1.0, -1.0]))
-    back = lstm_step_backward(params, step, dh=np.array([1.0, 2.0]), ds_next=np.array([0.3, -0.4]))
-    np.testing.assert_array_equal(back.ds_via_next, [0.3, -0.4])
-    np.testing.assert_allclose(back.ds_via_h, np.array([1.0, 2.0]) * step.o * (1 - np.tanh(step.s) ** 2))
-    np.testing.assert_allclose(back.ds, back.ds_via_h + back.ds_via_next)
-    np.testing.assert_allclose(back.ds_prev, back.ds * step.f)
-    np.testing.assert_allclose(back.dgate("f"), back.ds * step.s_prev)
-    np.testing.assert_allclose(back.dgate("o"), np.array([1.0, 2.0]) * np.tanh(step.s))

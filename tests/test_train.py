@@ -8,46 +8,6 @@ from lstm_core.data import CharVocab, adding_problem, char_batches, load_text
 from lstm_core.train import sample_text, train, training_step
 
 
-def test_adding_problem_marks_two_steps_and_sums_them():
-    x, y = adding_problem(T=10, batch_size=64, seed=0)
-    assert x.shape == (10, 64, 2) and y.shape == (64, 1)
-    markers = x[:, :, 1]
-    assert np.all(markers.sum(axis=0) == 2)
-    assert np.all(markers[:5].sum(axis=0) == 1)  # one in each half
-    np.testing.assert_allclose(y[:, 0], (x[:, :, 0] * markers).sum(axis=0))
-
-
-@pytest.mark.parametrize("kwargs, error, name", [
-    ({"T": 1}, ValueError, "T"), ({"batch_size": 0}, ValueError, "batch_size"), ({"T": "20"}, TypeError, "T"),
-])
-def test_adding_problem_rejects_bad_arguments(kwargs, error, name):
-    with pytest.raises(error, match=name):
-        adding_problem(**kwargs)
-
-
-def test_shipped_text_loads_and_round_trips_through_the_vocabulary():
-    text = load_text()
-    assert 5_000 < len(text) < 50_000 and text.startswith("First Citizen:")
-    vocab = CharVocab(text)
-    ids = vocab.encode(text[:200])
-    assert vocab.decode(ids) == text[:200]
-    assert vocab.one_hot(ids).shape == (200, len(vocab))
-    with pytest.raises(ValueError, match="vocabulary"):
-        vocab.encode("€")
-    with pytest.raises(ValueError, match="name"):
-        load_text("missing.txt")
-
-
-def test_char_batches_are_next_character_pairs():
-    ids = np.arange(100)
-    inputs, targets = char_batches(ids, T=8, batch_size=4, seed=0)
-    assert inputs.shape == targets.shape == (8, 4)
-    np.testing.assert_array_equal(targets[:-1], inputs[1:])
-    np.testing.assert_array_equal(targets, inputs + 1)
-    with pytest.raises(ValueError, match="ids"):
-        char_batches(np.arange(5), T=8)
-
-
 def test_training_step_reads_the_last_step_only_for_two_dimensional_targets():
     params, readout = lc.init_params(2, 4, seed=0), lc.init_readout(4, 1, seed=0)
     x, y = adding_problem(T=6, batch_size=3, seed=0)

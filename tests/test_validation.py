@@ -78,10 +78,10 @@ BAD_CALLS = {
     "backward params not LSTMParams": (lambda: lstm_backward("W", TRACE, np.ones((T, B, H))), TypeError, "params must be an LSTMParams"),
     "params do not match trace": (lambda: lstm_backward(init_params(D, 3), TRACE, np.ones((T, B, H))), ValueError, "do not match the trace"),
     "params updated after the forward pass": (lambda: lstm_backward(init_params(D, H, seed=1), TRACE, np.ones((T, B, H))), ValueError, "params must be the parameters that produced trace"),
-    "dh wrong shape": (lambda: lstm_backward(P, TRACE, np.ones((T, B, H + 1))), ValueError, "dh must have shape \\(4, 5, 2\\)"),
-    "dh missing a step": (lambda: lstm_backward(P, TRACE, np.ones((T - 1, B, H))), ValueError, "dh must have shape"),
-    "dh with NaN": (lambda: lstm_backward(P, TRACE, with_nan((T, B, H), 7)), ValueError, "dh contains NaN or inf"),
-    "dh of strings": (lambda: lstm_backward(P, TRACE, np.full((T, B, H), "a")), TypeError, "dh must be an array of real"),
+    "dh_loss wrong shape": (lambda: lstm_backward(P, TRACE, np.ones((T, B, H + 1))), ValueError, "dh_loss must have shape \\(4, 5, 2\\)"),
+    "dh_loss missing a step": (lambda: lstm_backward(P, TRACE, np.ones((T - 1, B, H))), ValueError, "dh_loss must have shape"),
+    "dh_loss with NaN": (lambda: lstm_backward(P, TRACE, with_nan((T, B, H), 7)), ValueError, "dh_loss contains NaN or inf"),
+    "dh_loss of strings": (lambda: lstm_backward(P, TRACE, np.full((T, B, H), "a")), TypeError, "dh_loss must be an array of real"),
     "ds_next wrong shape": (lambda: lstm_backward(P, TRACE, np.ones((T, B, H)), ds_next=np.ones(H)), ValueError, "ds_next must have shape"),
     "dh_next with inf": (lambda: lstm_backward(P, TRACE, np.ones((T, B, H)), dh_next=np.full((B, H), -np.inf)), ValueError, "dh_next contains NaN"),
     # --- one step
@@ -95,7 +95,7 @@ BAD_CALLS = {
     "step with other params": (lambda: lstm_step_backward(init_params(2, 2), STEP, np.ones((B, H))), ValueError, "params.W must have shape"),
     # --- gradient checking
     "gradcheck unknown array": (lambda: gradcheck(P, X, wrt=("V",)), ValueError, "wrt must name some of"),
-    "gradcheck dh wrong shape": (lambda: gradcheck(P, X, dh=np.ones((T, H))), ValueError, "dh must have shape"),
+    "gradcheck dh_loss wrong shape": (lambda: gradcheck(P, X, dh_loss=np.ones((T, H))), ValueError, "dh_loss must have shape"),
     "relative_error shapes differ": (lambda: relative_error(np.ones(2), np.ones(3)), ValueError, "same shape"),
     "numerical_gradient f not callable": (lambda: numerical_gradient(3.0, np.ones(2)), TypeError, "f must be a function"),
     "numerical_gradient eps zero": (lambda: numerical_gradient(np.sum, np.ones(2), eps=0.0), ValueError, "eps must be"),

@@ -13,7 +13,8 @@ import pytest
 from PIL import Image
 
 import lstm_core as lc
-from lstm_core import plots, widgets
+from lstm_core import measures
+from lstm_core.figures import stills, widgets
 from lstm_core.data import lesson_problem
 
 BUILDERS = [getattr(widgets, name) for name in widgets.__all__]
@@ -150,7 +151,7 @@ def test_state_gradient_stepper_draws_both_paths_at_step_t():
     stepper = widgets.state_gradient_stepper()
     stepper.controls["t"].value = 7
     _, grads = forward_and_back()
-    via_h, via_next, total = plots.path_norms(grads)
+    via_h, via_next, total = measures.path_norms(grads)
     flow = stepper.panels["flow"]  # drawn in units of its axis's scale
     np.testing.assert_allclose([b.get_height() * flow.scale for b in flow.via_h], via_h)
     np.testing.assert_allclose([b.get_height() * flow.scale for b in flow.via_next], via_next)
@@ -173,7 +174,7 @@ def test_with_the_loss_at_the_last_step_path_1_starts_there():
     _, grads = forward_and_back(last_only=True)
     flow = stepper.panels["flow"]
     heights = [b.get_height() * flow.scale for b in flow.via_h]
-    np.testing.assert_allclose(heights, plots.path_norms(grads)[0])
+    np.testing.assert_allclose(heights, measures.path_norms(grads)[0])
     assert heights[-1] > 0
 
 
@@ -194,7 +195,7 @@ def test_the_linear_model_has_no_keep_bias():
     assert stepper.controls["keep_bias"].disabled
     _, grads = forward_and_back(linear=True)  # keep bias 0
     flow = stepper.panels["flow"]
-    np.testing.assert_allclose([b.get_height() * flow.scale for b in flow.via_h], plots.path_norms(grads)[0])
+    np.testing.assert_allclose([b.get_height() * flow.scale for b in flow.via_h], measures.path_norms(grads)[0])
     stepper.controls["mode"].value = False
     assert not stepper.controls["keep_bias"].disabled
 
@@ -211,14 +212,14 @@ def test_gate_gradient_explorer_shows_the_norms_and_saturation():
     stepper = widgets.gate_gradient_explorer()
     stepper.controls["t"].value = 4
     _, grads = forward_and_back()
-    np.testing.assert_allclose(stepper.panels["heatmap"].image.get_array(), plots.gate_gradient_norms(grads))
+    np.testing.assert_allclose(stepper.panels["heatmap"].image.get_array(), measures.gate_gradient_norms(grads))
     np.testing.assert_allclose([b.get_height() for b in stepper.panels["step"].bars], grads.dz[3])
     assert stepper.panels["marker"].get_x() == pytest.approx(2.5)
     stepper.controls["keep_bias"].value = 8.0
     slopes = stepper.panels["sigmoid"].points.get_ydata()
     assert np.all(slopes < 1e-3)  # saturated: σ'(Z_f) is tiny, and so is δZ_f
     _, grads = forward_and_back(keep_bias=8.0)
-    np.testing.assert_allclose(stepper.panels["heatmap"].image.get_array(), plots.gate_gradient_norms(grads))
+    np.testing.assert_allclose(stepper.panels["heatmap"].image.get_array(), measures.gate_gradient_norms(grads))
 
 
 def test_chain_rule_explorer_shows_the_two_path_derivative():
@@ -234,7 +235,7 @@ def test_chain_rule_explorer_shows_the_two_path_derivative():
 def test_gradient_decay_explorer_draws_both_networks_and_reports_explosions():
     stepper = widgets.gradient_decay_explorer()
     stepper.controls["T"].value = 50
-    curves = plots.gradient_decay(50, 0.0, 1.0)
+    curves = measures.gradient_decay(50, 0.0, 1.0)
     panel = stepper.panels["curves"]
     np.testing.assert_allclose(panel.lstm.get_ydata(), np.clip(curves["lstm"], 1e-30, None))
     assert len(panel.rnn.get_xdata()) == 50

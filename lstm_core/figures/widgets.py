@@ -1,7 +1,7 @@
-"""Interactive figures for the notebooks, assembled from :mod:`lstm_core.panels`.
+"""Interactive figures for the notebooks, assembled from :mod:`lstm_core.figures.panels`.
 
 Every builder here can be called with no arguments and returns a
-:class:`~lstm_core.stepper.FigureStepper`, an ``ipywidgets.VBox`` whose ``.children``
+:class:`~lstm_core.figures.stepper.FigureStepper`, an ``ipywidgets.VBox`` whose ``.children``
 are rows of controls and, last, an ``ipywidgets.Image`` showing the figure. The time
 steppers have a ``Play`` button linked to a slider ``t``; every builder's controls are
 also in ``stepper.controls``, by name.
@@ -23,13 +23,19 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from ._checks import positive_int
-from .data import lesson_problem
+from .._checks import positive_int
+from ..data import lesson_problem
+from ..measures import (gate_gradient_norms, gradient_decay, path_norms, path_sizes, unit_history, unit_values,
+                        weight_gradient_shares)
+from ..params import gate_slice
+from ..sequence import lstm_backward, lstm_forward
 from .diagram import CellDiagram
+from .graph_diagram import ScalarGraphDiagram
 from .panels import (
     DecayCurves,
     FlowBars,
     GateBars,
+    GateGradientHeatmap,
     Heatmap,
     PathUnits,
     SigmoidSlope,
@@ -40,10 +46,6 @@ from .panels import (
     nice_limit,
     symmetric_limit,
 )
-from .params import GATE_ORDER, gate_slice
-from .plots import gate_gradient_norms, gradient_decay, path_norms, path_sizes, unit_values
-from .scalar_graph import ScalarGraphDiagram
-from .sequence import lstm_backward, lstm_forward
 from .stepper import FigureStepper
 from .style import PATH_COLORS, course_style
 
@@ -98,11 +100,23 @@ def _keep_bias_slider(value: float = 0.0, limit: float = 6.0) -> widgets.FloatSl
                                continuous_update=False, style={"description_width": "initial"})
 
 
+def _warned(panels: dict, message: str | None, blank: tuple[str, ...]) -> bool:
+    """Show ``message`` (or clear the warning); if there is one, empty the ``blank`` panels.
+
+    Values that exploded would draw nothing true, so the figure says so instead.
+    """
+    panels["warning"].update(message)
+    if message:
+        for name in blank:
+            panels[name].clear()
+    return bool(message)
+
+
 _problem = lru_cache(maxsize=64)(lesson_problem)  # sliders revisit the same settings
 
 
 @lru_cache(maxsize=64)  # moving only ``t`` needs no new forward and backward pass
-def _run(T, input_size, hidden_size, seed, scale=1.0, keep_bias=0.0, linear=False, last_only=False):
+def _trace_and_grads(T, input_size, hidden_size, seed, scale=1.0, keep_bias=0.0, linear=False, last_only=False):
     params, x, dh = _problem(T, input_size, hidden_size, seed, float(scale), float(keep_bias))
     trace = lstm_forward(params, x, linear=linear)
     dh = dh.copy()
@@ -133,26 +147,21 @@ def forward_stepper(T: int = 12, input_size: int = 2, hidden_size: int = 3, seed
     }
 
     def update():
-        c = {name: w.value for name, w in controls.items()}
-        trace, _ = _run(T, input_size, hidden_size, seed, c["scale"], linear=c["mode"])
-        k, j = c["t"] - 1, c["unit"]
+        setting = {name: control.value for name, control in controls.items()}
+        trace, _ = _trace_and_grads(T, input_size, hidden_size, seed, setting["scale"], linear=setting["mode"])
+        k, j = setting["t"] - 1, setting["unit"]
         message = explosion_message(np.concatenate([trace.s, trace.h], axis=-1), what="forward pass")
-        panels["warning"].update(message)
-        panels["diagram"].ax.set_title(f"step t = {c['t']}, unit {j + 1}")
-        if message:
+        panels["diagram"].ax.set_title(f"step t = {setting['t']}, unit {j + 1}")
+        if _warned(panels, message, blank=("gates", "history")):
             panels["diagram"].show_values(None)
-            panels["gates"].clear()
-            panels["history"].clear()
             return
         panels["diagram"].show_values(unit_values(trace, k, j))
-        lim = 1.05 if not c["mode"] else nice_limit(symmetric_limit(trace.gates))
+        lim = 1.05 if not setting["mode"] else nice_limit(symmetric_limit(trace.gates))
         panels["gates"].update(trace.gates[k], ylim=(-lim, lim))
         panels["gates"].highlight(j)
-        panels["gates"].ax.set_title(f"gates of all {hidden_size} units at t = {c['t']}")
-        gates = np.stack([trace.gate(n)[:, j] for n in GATE_ORDER], axis=1)
-        lim = max(1.05, nice_limit(symmetric_limit(np.concatenate([gates.ravel(), trace.s[:, j], trace.h[:, j]]))))
-        panels["history"].update(gates, trace.s[:, j], trace.h[:, j], c["t"], (-lim, lim))
-        panels["history"].ax.set_title(f"unit {j + 1} so far: steps 1 … {c['t']}")
+        panels["gates"].ax.set_title(f"gates of all {hidden_size} units at t = {setting['t']}")
+        panels["history"].show(unit_history(trace, j), setting["t"])
+        panels["history"].ax.set_title(f"unit {j + 1} so far: steps 1 … {setting['t']}")
 
     return FigureStepper(fig, controls, [["play", "t", "unit"], ["mode"], ["scale"]], update, panels)
 
@@ -181,25 +190,22 @@ def state_gradient_stepper(T: int = 12, input_size: int = 2, hidden_size: int = 
     }
 
     def update():
-        c = {name: w.value for name, w in controls.items()}
+        setting = {name: control.value for name, control in controls.items()}
         # The article's linear model has no biases: the keep-bias slider applies to the full LSTM only.
-        controls["keep_bias"].disabled = c["mode"]
-        keep_bias = 0.0 if c["mode"] else c["keep_bias"]
-        trace, grads = _run(T, input_size, hidden_size, seed, c["scale"], keep_bias, c["mode"], c["loss"])
-        k = c["t"] - 1
+        controls["keep_bias"].disabled = setting["mode"]
+        keep_bias = 0.0 if setting["mode"] else setting["keep_bias"]
+        trace, grads = _trace_and_grads(T, input_size, hidden_size, seed, setting["scale"], keep_bias, setting["mode"], setting["loss"])
+        k = setting["t"] - 1
         message = explosion_message(trace.h, what="forward pass") or explosion_message(grads.ds, what="gradient δS")
-        panels["warning"].update(message)
-        panels["diagram"].ax.set_title(f"backward step t = {c['t']}: δS = path 1 + path 2")
-        if message:
+        panels["diagram"].ax.set_title(f"backward step t = {setting['t']}: δS = path 1 + path 2")
+        if _warned(panels, message, blank=("units", "flow")):
             panels["diagram"].show_gradient_paths(None)
-            panels["units"].clear()
-            panels["flow"].clear()
             return
         scale = max(max(path_sizes(grads, kk).values()) for kk in range(T))
         panels["diagram"].show_gradient_paths(path_sizes(grads, k), scale=scale)
         limit = symmetric_limit(np.concatenate([grads.ds_via_h.ravel(), grads.ds_via_next.ravel(), grads.ds.ravel()]))
-        panels["units"].update(grads.ds_via_h[k], grads.ds_via_next[k], c["t"], limit)
-        panels["flow"].update(*path_norms(grads), t=c["t"])
+        panels["units"].update(grads.ds_via_h[k], grads.ds_via_next[k], setting["t"], limit)
+        panels["flow"].update(*path_norms(grads), t=setting["t"])
 
     return FigureStepper(fig, controls, [["play", "t"], ["mode"], ["loss"], ["keep_bias", "scale"]], update, panels)
 
@@ -216,29 +222,24 @@ def gate_gradient_explorer(T: int = 12, input_size: int = 2, hidden_size: int = 
     grid = fig.add_gridspec(2, 2, width_ratios=[1.3, 1], height_ratios=[0.9, 1])
     heat_ax = fig.add_subplot(grid[0, :])
     panels = {
-        "heatmap": Heatmap(heat_ax, (4, T), title="$\\|\\delta Z\\|$ per gate block and step", cmap="viridis",
-                           symmetric=False, colorbar_label="$\\|\\delta Z\\|$"),
+        "heatmap": GateGradientHeatmap(heat_ax, T),
         "step": GateBars(fig.add_subplot(grid[1, 0]), hidden_size, ylabel="$\\delta Z_t$"),
         "sigmoid": SigmoidSlope(fig.add_subplot(grid[1, 1])),
         "warning": WarningText(fig),
     }
-    heat_ax.set_xticks(range(T), [str(t) for t in range(1, T + 1)])
-    heat_ax.set_yticks(range(4), [f"$\\delta Z_{n}$" for n in GATE_ORDER])
-    heat_ax.set_xlabel("time step $t$")
     marker = heat_ax.add_patch(Rectangle((-0.5, -0.5), 1, 4, fill=False, edgecolor="white", lw=3))
     panels["marker"] = marker
 
     def update():
-        c = {name: w.value for name, w in controls.items()}
-        trace, grads = _run(T, input_size, hidden_size, seed, 1.0, c["keep_bias"])
-        k = c["t"] - 1
-        norms = gate_gradient_norms(grads)
-        panels["heatmap"].update(norms, limit=nice_limit(float(norms.max())))
+        setting = {name: control.value for name, control in controls.items()}
+        trace, grads = _trace_and_grads(T, input_size, hidden_size, seed, 1.0, setting["keep_bias"])
+        k = setting["t"] - 1
+        panels["heatmap"].show(gate_gradient_norms(grads))
         marker.set_x(k - 0.5)
         lim = nice_limit(symmetric_limit(grads.dz))
         panels["step"].update(grads.dz[k], ylim=(-lim, lim))
-        panels["step"].ax.set_title(f"δZ of every unit at t = {c['t']}")
-        panels["sigmoid"].update(trace.z[k][gate_slice("f", hidden_size)], c["keep_bias"])
+        panels["step"].ax.set_title(f"δZ of every unit at t = {setting['t']}")
+        panels["sigmoid"].update(trace.z[k][gate_slice("f", hidden_size)], setting["keep_bias"])
         panels["warning"].update(explosion_message(grads.dz, what="gradient δZ"))
 
     return FigureStepper(fig, controls, [["play", "t"], ["keep_bias"]], update, panels)
@@ -251,9 +252,8 @@ def weight_gradient_stepper(T: int = 12, input_size: int = 2, hidden_size: int =
     Controls: ``play``, ``t`` (the running sum holds steps ``t .. T``).
     """
     controls = _time_controls(T, backward=True)
-    trace, grads = _run(T, input_size, hidden_size, seed)
-    contributions = grads.dz[:, :, None] * trace.I[:, None, :]  # (T, 4H, D+H): δZ_t I_tᵀ
-    running = np.cumsum(contributions[::-1], axis=0)[::-1]  # running[k] = Σ_{t ≥ k+1}
+    _, grads = _trace_and_grads(T, input_size, hidden_size, seed)
+    contributions, running = weight_gradient_shares(grads)  # (T, 4H, D+H) each
     limit = symmetric_limit(np.concatenate([contributions.ravel(), running.ravel()]))
     fig = _figure(11, 7.2)
     grid = fig.add_gridspec(2, 2, height_ratios=[1.6, 1])
@@ -335,11 +335,11 @@ def gradient_decay_explorer(T: int = 100, T_max: int = 300) -> FigureStepper:
     compute = lru_cache(maxsize=128)(gradient_decay)
 
     def update():
-        c = {name: w.value for name, w in controls.items()}
-        curves = compute(c["T"], float(c["keep_bias"]), float(c["scale"]))
+        setting = {name: control.value for name, control in controls.items()}
+        curves = compute(setting["T"], float(setting["keep_bias"]), float(setting["scale"]))
         panels["curves"].update(curves)
-        panels["curves"].ax.set_title(f"loss at the last of T = {c['T']} steps: keep bias {c['keep_bias']:+.1f}, "
-                                      f"W ×{c['scale']:.2f}")
+        panels["curves"].ax.set_title(f"loss at the last of T = {setting['T']} steps: keep bias {setting['keep_bias']:+.1f}, "
+                                      f"W ×{setting['scale']:.2f}")
         panels["warning"].update(_cut_off_message(curves))
 
     return FigureStepper(fig, controls, [["T"], ["keep_bias", "scale"]], update, panels)

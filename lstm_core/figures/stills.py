@@ -1,9 +1,9 @@
 """The notebooks' still figures: what a reader without a kernel sees under each widget.
 
-Each ``plot_*`` function makes a pyplot figure from :mod:`lstm_core.panels` and returns
-it (the notebook then calls ``plt.show()``). The helpers ``unit_values``,
-``path_sizes``, ``path_norms`` and ``gate_gradient_norms`` compute what the figures show,
-and the widgets use them too.
+Each ``plot_*`` function makes a pyplot figure from :mod:`lstm_core.figures.panels` and
+returns it (the notebook then calls ``plt.show()``). The numbers come from
+:mod:`lstm_core.measures`, the same functions the steppers in
+:mod:`lstm_core.figures.widgets` use, drawn by the same panels.
 """
 
 from __future__ import annotations
@@ -12,24 +12,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from ..measures import (gate_gradient_norms, gradient_decay, path_norms, path_sizes, unit_history, unit_values,
+                        weight_gradient_shares)
+from ..params import GATE_ORDER
 from .diagram import CellDiagram
-from .panels import DecayCurves, FlowBars, GateBars, Heatmap, UnitHistory, label_gate_blocks, symmetric_limit
-from .params import GATE_ORDER, init_params
-from .rnn import init_rnn_params, rnn_backward, rnn_forward
-from .scalar_graph import ScalarGraphDiagram
-from .sequence import lstm_backward, lstm_forward
+from .graph_diagram import ScalarGraphDiagram
+from .panels import DecayCurves, FlowBars, GateBars, GateGradientHeatmap, UnitHistory, label_gate_blocks, symmetric_limit
 from .style import DIVERGING, GATE_COLORS, PATH_COLORS, STATE_COLORS, WARNING_COLOR
-
-def unit_values(trace, k: int, unit: int = 0) -> dict:
-    """The numbers :class:`CellDiagram` shows for step ``t = k + 1`` and one unit (unbatched trace).
-
-    ``x`` is the whole input ``x_t`` (its first three entries), since every unit sees all of it.
-    """
-    step = trace.step(k)
-    values = {name: float(step.gate(name)[unit]) for name in GATE_ORDER}
-    values.update(s_prev=float(step.s_prev[unit]), s=float(step.s[unit]),
-                  h_prev=float(step.h_prev[unit]), h=float(step.h[unit]), x=tuple(step.x[:3].tolist()))
-    return values
 
 
 def plot_cell(values: dict[str, float] | None = None, title: str = "one LSTM cell at step t"):
@@ -53,31 +42,9 @@ def plot_forward_history(trace, unit: int = 0):
     """Every gate, ``S_t`` and ``h_t`` of one unit over the whole sequence."""
     fig, ax = plt.subplots(figsize=(11, 4.2))
     T = len(trace.x)
-    history = UnitHistory(ax, T, title=f"unit {unit + 1} over the sequence")
-    gates = np.stack([trace.gate(n)[:, unit] for n in GATE_ORDER], axis=1)
-    values = np.concatenate([gates.ravel(), trace.s[:, unit], trace.h[:, unit]])
-    lim = max(1.05, symmetric_limit(values))
-    history.update(gates, trace.s[:, unit], trace.h[:, unit], T, (-lim, lim))
+    UnitHistory(ax, T, title=f"unit {unit + 1} over the sequence").show(unit_history(trace, unit), T)
     fig.tight_layout()
     return fig
-
-
-def path_sizes(grads, k: int) -> dict[str, float]:
-    """Norms over units (and batch) of the two paths, their sum and what goes on to step t-1."""
-    trace = grads.trace
-    return {
-        "via_h": float(np.linalg.norm(grads.ds_via_h[k])),
-        "via_next": float(np.linalg.norm(grads.ds_via_next[k])),
-        "total": float(np.linalg.norm(grads.ds[k])),
-        "carried": float(np.linalg.norm(grads.ds[k] * trace.f[k])),
-    }
-
-
-def path_norms(grads) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per step: ``‖path 1‖``, ``‖path 2‖`` and ``‖δS_t‖``, each (T,)."""
-    T = len(grads.ds)
-    flat = lambda a: np.linalg.norm(np.reshape(a, (T, -1)), axis=1)  # noqa: E731
-    return flat(grads.ds_via_h), flat(grads.ds_via_next), flat(grads.ds)
 
 
 def plot_gradient_paths(grads, steps=(12, 8, 4, 1)):
@@ -100,25 +67,11 @@ def plot_gradient_flow(grads, title: str | None = None):
     return fig
 
 
-def gate_gradient_norms(grads) -> np.ndarray:
-    """(4, T): ``‖δZ‖`` of each gate block (rows a, i, f, o) at each step."""
-    H = grads.ds.shape[-1]
-    T = len(grads.dz)
-    blocks = np.reshape(grads.dz, (T, -1, 4, H))
-    return np.linalg.norm(blocks, axis=(1, 3)).T
-
-
 def plot_gate_gradient_heatmap(grads, title: str | None = None):
     """A (gate × time) map of ``‖δZ‖``."""
     fig, ax = plt.subplots(figsize=(11, 3.6))
     norms = gate_gradient_norms(grads)
-    heat = Heatmap(ax, norms.shape, title=title or "$\\|\\delta Z\\|$ per gate and step",
-                   cmap="viridis", symmetric=False, colorbar_label="$\\|\\delta Z\\|$")
-    heat.update(norms, limit=max(float(norms.max()), 1e-12))
-    T = norms.shape[1]
-    ax.set_xticks(range(T), [str(t) for t in range(1, T + 1)])
-    ax.set_yticks(range(4), [f"$\\delta Z_{n}$" for n in GATE_ORDER])
-    ax.set_xlabel("time step $t$")
+    GateGradientHeatmap(ax, norms.shape[1], title=title or "$\\|\\delta Z\\|$ per gate and step").show(norms)
     fig.tight_layout()
     return fig
 
@@ -166,9 +119,7 @@ def plot_weight_accumulation(trace, grads, steps=(12, 8, 4, 1)):
     """Small multiples: the running sum ``Σ_{t' ≥ t} δZ_{t'} I_{t'}ᵀ`` as the backward pass reaches t."""
     H = grads.ds.shape[-1]
     D = trace.x.shape[-1]
-    contributions = np.reshape(grads.dz, (len(grads.dz), -1, 4 * H))[:, :, :, None] * \
-        np.reshape(trace.I, (len(grads.dz), -1, D + H))[:, :, None, :]
-    running = np.cumsum(contributions.sum(axis=1)[::-1], axis=0)[::-1]
+    _, running = weight_gradient_shares(grads)
     lim = symmetric_limit(running)
     fig, axes = plt.subplots(1, len(steps), figsize=(3.3 * len(steps), 4.2), layout="constrained")
     for ax, t in zip(np.atleast_1d(axes), steps):
@@ -178,7 +129,7 @@ def plot_weight_accumulation(trace, grads, steps=(12, 8, 4, 1)):
         ax.tick_params(axis="x", labelsize=10)
         ax.set_title(f"sum over t = {t} … {len(running)}" if t > 1 else "all steps: $\\delta W$")
     fig.colorbar(image, ax=axes, fraction=0.03, label="entry of the sum")
-    fig.suptitle("$\\delta W = \\sum_t \\delta Z_t I_t^T$, accumulated from t = T down to 1")
+    fig.suptitle("$\\delta W = \\sum_t \\delta Z_t I_t^\\top$, accumulated from t = T down to 1")
     return fig
 
 
@@ -209,35 +160,6 @@ def plot_predictions(x, y, before, after, title: str = "one held-out sequence"):
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     fig.tight_layout()
     return fig
-
-
-def gradient_decay(T: int = 100, keep_bias: float = 0.0, scale: float = 1.0, hidden_size: int = 16,
-                   input_size: int = 4, seed: int = 0) -> dict[str, np.ndarray]:
-    """How far back a gradient reaches, in an LSTM and in a vanilla RNN of the same size.
-
-    Both read the same small random inputs (standard deviation 0.1, so that the
-    recurrence rather than the input drives the state); the loss reads only the last output,
-    ``L = g · h_T`` with a fixed unit vector ``g``. ``scale`` multiplies both networks'
-    default weight range ``1/sqrt(H)``; ``keep_bias`` is the LSTM's ``b_f``.
-
-    Returns ``distance`` (T,) = T - t, and per step ``lstm`` = ``‖δS_t‖ / ‖δS_T‖`` and
-    ``rnn`` = ``‖δh_t‖ / ‖δh_T‖``, ordered by distance (0 = the last step): each
-    relative to its size at the last step, so that the two start level.
-    """
-    rng = np.random.default_rng(seed)
-    x = 0.1 * rng.standard_normal((T, input_size))
-    g = rng.standard_normal(hidden_size)
-    dh = np.zeros((T, hidden_size))
-    dh[-1] = g / np.linalg.norm(g)
-    w = scale / np.sqrt(hidden_size)
-    lstm = init_params(input_size, hidden_size, seed=seed, keep_bias=keep_bias, scale=w)
-    rnn = init_rnn_params(input_size, hidden_size, seed=seed, scale=w)
-    with np.errstate(all="ignore"):
-        ds = lstm_backward(lstm, lstm_forward(lstm, x), dh).ds
-        dh_rnn = rnn_backward(rnn, rnn_forward(rnn, x), dh).dh
-        lstm_sizes = np.linalg.norm(ds, axis=1)[::-1]
-        rnn_sizes = np.linalg.norm(dh_rnn, axis=1)[::-1]
-        return {"distance": np.arange(T), "lstm": lstm_sizes / lstm_sizes[0], "rnn": rnn_sizes / rnn_sizes[0]}
 
 
 def plot_gradient_decay(settings, T: int = 100, title: str | None = None):
@@ -360,25 +282,20 @@ def plot_gradcheck(errors: dict[str, float], threshold: float = 1e-7, title: str
 
 
 __all__ = [
-    "gate_gradient_norms",
-    "gradient_decay",
-    "path_norms",
-    "path_sizes",
     "plot_cell",
     "plot_forward_history",
     "plot_forward_steps",
     "plot_gate_gradient_heatmap",
     "plot_gate_gradient_steps",
     "plot_gradcheck",
-    "plot_gradient_flow",
     "plot_gradient_decay",
+    "plot_gradient_flow",
     "plot_gradient_paths",
-    "plot_training_curves",
-    "plot_runs",
     "plot_keep_bias_sweep",
     "plot_loss_curve",
     "plot_predictions",
+    "plot_runs",
     "plot_scalar_graph",
+    "plot_training_curves",
     "plot_weight_accumulation",
-    "unit_values",
 ]

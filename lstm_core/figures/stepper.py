@@ -30,13 +30,6 @@ from PIL import Image
 from .style import course_style
 
 
-def render_png(figure: Figure) -> bytes:
-    """Draw ``figure`` with Agg and encode it as PNG."""
-    canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
-    canvas.draw()
-    return _encode(canvas)
-
-
 def _encode(canvas: FigureCanvasAgg) -> bytes:
     # Fast compression: this runs on every slider move, and the image only crosses a socket.
     buf = io.BytesIO()
@@ -166,4 +159,4 @@ class FigureStepper(widgets.VBox):
         return self._box_cache[key]
 
 
-__all__ = ["FigureStepper", "render_png"]
+__all__ = ["FigureStepper"]

@@ -2,8 +2,8 @@
 
 A panel's ``__init__`` draws labels, ticks and empty artists; its ``update`` sets new
 data; its ``dynamic`` attribute lists the artists ``update`` changes, which is all a
-widget repaints when a slider moves (see :mod:`lstm_core.stepper`). The still figures
-in :mod:`lstm_core.plots` are built from the same panels.
+widget repaints when a slider moves (see :mod:`lstm_core.figures.stepper`). The still figures
+in :mod:`lstm_core.figures.stills` are built from the same panels.
 
 Sizes that are not finite, or larger than :data:`EXPLODED`, are not drawn: the panels
 clip them, and the widgets say on the figure that the values exploded instead.
@@ -15,9 +15,9 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from .activations import sigmoid
-from .params import GATE_ORDER
-from .style import DIVERGING, GATE_COLORS, PATH_COLORS, STATE_COLORS, WARNING_COLOR
+from ..activations import sigmoid
+from ..params import GATE_ORDER
+from .style import DIVERGING, GATE_COLORS, PATH_COLORS, SEQUENTIAL, STATE_COLORS, WARNING_COLOR
 
 #: sizes above this are reported as an explosion rather than drawn
 EXPLODED = 1e6
@@ -158,6 +158,12 @@ class UnitHistory:
         self.cursor.set_xdata([t, t])
         self.ax.set_ylim(*ylim)
 
+    def show(self, history: dict, t: int) -> None:
+        """Draw :func:`~lstm_core.measures.unit_history` up to step t, on a y range that fits all T steps."""
+        values = np.concatenate([history["gates"].ravel(), history["s"], history["h"]])
+        limit = max(1.05, nice_limit(symmetric_limit(values)))
+        self.update(history["gates"], history["s"], history["h"], t, (-limit, limit))
+
 
 class ScaledTicks:
     """A y axis of fixed range whose tick marks and labels are ordinary artists.
@@ -278,6 +284,21 @@ class Heatmap:
         self.image.set_clim(-limit if self.symmetric else 0, limit)
 
 
+class GateGradientHeatmap(Heatmap):
+    """``‖δZ‖`` per gate block (rows a, i, f, o) and time step (columns 1 … T)."""
+
+    def __init__(self, ax, T: int, title: str = "$\\|\\delta Z\\|$ per gate block and step"):
+        super().__init__(ax, (4, T), title=title, cmap=SEQUENTIAL, symmetric=False,
+                         colorbar_label="$\\|\\delta Z\\|$")
+        ax.set_xticks(range(T), [str(t) for t in range(1, T + 1)])
+        ax.set_yticks(range(4), [f"$\\delta Z_{name}$" for name in GATE_ORDER])
+        ax.set_xlabel("time step $t$")
+
+    def show(self, norms) -> None:
+        """Show :func:`~lstm_core.measures.gate_gradient_norms`, (4, T), on a rounded colour scale."""
+        self.update(norms, limit=nice_limit(float(np.max(clip_exploded(norms)))))
+
+
 def label_gate_blocks(ax, hidden_size: int, input_size: int | None = None, axis: str = "y") -> None:
     """Separate and name the four gate blocks along ``axis`` (and, given ``input_size``, x | h columns)."""
     H = hidden_size
@@ -361,7 +382,7 @@ class SigmoidSlope:
 class DecayCurves:
     """``‖δS_t‖`` of an LSTM and ``‖δh_t‖`` of an RNN against the distance back in time, log scale.
 
-    Both are relative to their size at the last step (see :func:`lstm_core.plots.gradient_decay`).
+    Both are relative to their size at the last step (see :func:`lstm_core.measures.gradient_decay`).
 
     The axes are fixed (distance 0 … ``T_max``, sizes ``10^-30 … 10^30``) so that moving a
     slider only redraws the curves; values outside are pinned to the edge and reported.
@@ -386,7 +407,7 @@ class DecayCurves:
         self.dynamic = [self.lstm, self.rnn, self.note]
 
     def update(self, curves: dict[str, np.ndarray]) -> None:
-        """``curves`` as :func:`lstm_core.plots.gradient_decay` returns them."""
+        """``curves`` as :func:`lstm_core.measures.gradient_decay` returns them."""
         d = curves["distance"]
         for line, values in ((self.lstm, curves["lstm"]), (self.rnn, curves["rnn"])):
             shown = np.nan_to_num(values, nan=self.HIGH, posinf=self.HIGH)
@@ -406,6 +427,7 @@ __all__ = [
     "EXPLODED",
     "FlowBars",
     "GateBars",
+    "GateGradientHeatmap",
     "Heatmap",
     "PathUnits",
     "ScaledTicks",

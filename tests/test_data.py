@@ -1,0 +1,77 @@
+"""The toy tasks and the shipped text (lstm_core.data)."""
+
+import numpy as np
+import pytest
+
+import lstm_core as lc
+from lstm_core.data import CharVocab, adding_problem, char_batches, echo_task, lesson_problem, load_text
+
+
+def test_adding_problem_marks_two_steps_and_sums_them():
+    x, y = adding_problem(T=10, batch_size=64, seed=0)
+    assert x.shape == (10, 64, 2) and y.shape == (64, 1)
+    markers = x[:, :, 1]
+    assert np.all(markers.sum(axis=0) == 2)
+    assert np.all(markers[:5].sum(axis=0) == 1)  # one in each half
+    np.testing.assert_allclose(y[:, 0], (x[:, :, 0] * markers).sum(axis=0))
+
+
+@pytest.mark.parametrize("kwargs, error, name", [
+    ({"T": 1}, ValueError, "T"), ({"batch_size": 0}, ValueError, "batch_size"), ({"T": "20"}, TypeError, "T"),
+])
+def test_adding_problem_rejects_bad_arguments(kwargs, error, name):
+    with pytest.raises(error, match=name):
+        adding_problem(**kwargs)
+
+
+def test_shipped_text_loads_and_round_trips_through_the_vocabulary():
+    text = load_text()
+    assert 5_000 < len(text) < 50_000 and text.startswith("First Citizen:")
+    vocab = CharVocab(text)
+    ids = vocab.encode(text[:200])
+    assert vocab.decode(ids) == text[:200]
+    assert vocab.one_hot(ids).shape == (200, len(vocab))
+    with pytest.raises(ValueError, match="vocabulary"):
+        vocab.encode("€")
+    with pytest.raises(ValueError, match="name"):
+        load_text("missing.txt")
+
+
+def test_char_batches_are_next_character_pairs():
+    ids = np.arange(100)
+    inputs, targets = char_batches(ids, T=8, batch_size=4, seed=0)
+    assert inputs.shape == targets.shape == (8, 4)
+    np.testing.assert_array_equal(targets[:-1], inputs[1:])
+    np.testing.assert_array_equal(targets, inputs + 1)
+    with pytest.raises(ValueError, match="ids"):
+        char_batches(np.arange(5), T=8)
+
+
+def test_echo_task_repeats_the_input_later():
+    x, y = echo_task(T=10, batch_size=4, delay=3, seed=0)
+    assert x.shape == y.shape == (10, 4, 1)
+    assert set(np.unique(x)) == {-1.0, 1.0}
+    np.testing.assert_array_equal(y[3:], x[:-3])
+    assert np.all(y[:3] == 0)
+    np.testing.assert_array_equal(echo_task(seed=5)[0], echo_task(seed=5)[0])
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"delay": 10, "T": 10}, ValueError),
+    ({"delay": 0}, ValueError),
+    ({"T": 2.5}, TypeError),
+    ({"batch_size": -1}, ValueError),
+])
+def test_echo_task_rejects_bad_arguments(kwargs, error):
+    with pytest.raises(error, match=next(iter(kwargs))):
+        echo_task(**kwargs)
+
+
+def test_lesson_problem_is_reproducible_and_validated():
+    a, b = lesson_problem(seed=3), lesson_problem(seed=3)
+    np.testing.assert_array_equal(a.params.W, b.params.W)
+    np.testing.assert_array_equal(a.x, b.x)
+    assert a.x.shape == (12, 2) and a.dh.shape == (12, 3)
+    assert np.all(lesson_problem(keep_bias=2.0).params.gate("f")[1] == 2.0)
+    with pytest.raises(ValueError, match="scale"):
+        lesson_problem(scale=0.0)

@@ -1,0 +1,57 @@
+"""What the figures measure (lstm_core.measures), each checked against the gradients it summarises."""
+
+import numpy as np
+import pytest
+
+import lstm_core as lc
+from lstm_core import measures
+from lstm_core.data import lesson_problem
+
+
+@pytest.fixture
+def run():
+    params, x, dh = lesson_problem()
+    trace = lc.lstm_forward(params, x)
+    return trace, lc.lstm_backward(params, trace, dh)
+
+
+def test_path_norms_split_the_total(run):
+    _, grads = run
+    via_h, via_next, total = measures.path_norms(grads)
+    assert np.all(total <= via_h + via_next + 1e-12)  # the triangle inequality: paths may cancel
+    assert via_next[-1] == 0  # nothing comes from beyond the last step
+    np.testing.assert_allclose(total, np.linalg.norm(grads.ds, axis=1))
+
+
+def test_gate_gradient_norms_are_per_gate_and_step(run):
+    _, grads = run
+    norms = measures.gate_gradient_norms(grads)
+    assert norms.shape == (4, 12)
+    np.testing.assert_allclose(norms[2], np.linalg.norm(grads.dz[:, 6:9], axis=1))
+    assert norms[2, 0] == 0  # δf_1 = δS_1 ⊙ S_0 = 0
+
+
+def test_weight_gradient_shares_add_up_to_dW(run):
+    trace, grads = run
+    shares, running = measures.weight_gradient_shares(grads)
+    T = len(trace.x)
+    np.testing.assert_allclose(shares[T - 1], np.outer(grads.dz[T - 1], trace.I[T - 1]))  # δZ_T I_Tᵀ
+    np.testing.assert_allclose(running[0], grads.dW, atol=1e-15)  # all steps: δW
+    np.testing.assert_allclose(running[T - 1], shares[T - 1])  # only the last step so far
+
+
+def test_weight_gradient_shares_sum_over_the_batch():
+    params = lc.init_params(2, 3, seed=0)
+    x = np.random.default_rng(0).standard_normal((4, 5, 2))
+    trace = lc.lstm_forward(params, x)
+    grads = lc.lstm_backward(params, trace, np.ones_like(trace.h))
+    _, running = measures.weight_gradient_shares(grads)
+    np.testing.assert_allclose(running[0], grads.dW, atol=1e-14)
+
+
+def test_unit_history_is_one_units_column(run):
+    trace, _ = run
+    history = measures.unit_history(trace, unit=2)
+    np.testing.assert_array_equal(history["gates"][:, 2], trace.f[:, 2])  # columns in gate order a, i, f, o
+    np.testing.assert_array_equal(history["s"], trace.s[:, 2])
+    np.testing.assert_array_equal(history["h"], trace.h[:, 2])

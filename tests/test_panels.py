@@ -1,0 +1,67 @@
+"""The figures' building blocks (lstm_core.figures: style, diagram, panels)."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.colors import to_hex
+
+import lstm_core as lc
+from lstm_core import measures
+from lstm_core.data import lesson_problem
+from lstm_core.figures import panels, stills
+from lstm_core.figures.diagram import CellDiagram
+from lstm_core.figures.style import GATE_COLORS, OKABE_ITO, PATH_COLORS
+
+
+@pytest.fixture
+def run():
+    params, x, dh = lesson_problem()
+    trace = lc.lstm_forward(params, x)
+    return trace, lc.lstm_backward(params, trace, dh)
+
+
+def test_explosion_message_is_silent_for_ordinary_values():
+    assert panels.explosion_message(np.ones((5, 3))) is None
+
+
+def test_explosion_message_names_the_steps_and_overflow():
+    values = np.ones((6, 2))
+    values[1, 0] = 1e9
+    values[3, 1] = np.inf
+    message = panels.explosion_message(values, what="gradient")
+    assert "gradient exploded" in message and "t = 2 … 4" in message and "inf" in message
+    assert "t = 2:" not in panels.explosion_message(values[:3])  # one step: "t = 2 sizes"
+
+
+def test_palette_is_okabe_ito_and_every_gate_has_its_own_colour():
+    palette = {to_hex(c) for c in OKABE_ITO.values()}
+    used = [to_hex(c) for c in [*GATE_COLORS.values(), PATH_COLORS["via_h"], PATH_COLORS["via_next"]]]
+    assert set(used) <= palette
+    assert len(set(used)) == len(used)
+
+
+def test_diagram_writes_values_and_sizes_paths_to_scale():
+    fig, ax = plt.subplots()
+    diagram = CellDiagram(ax)
+    diagram.show_values({"f": 0.731, "x": (0.5, -1.25), "s": 1234.0})
+    assert diagram.values["f"].get_text() == "0.73"
+    assert diagram.values["x"].get_text() == "[0.50, -1.25]"
+    assert diagram.values["s"].get_text() == "1.2e+03"
+    assert not diagram.values["o"].get_visible()
+    diagram.show_gradient_paths({"via_h": 1.0, "via_next": 3.0, "total": 4.0, "carried": 2.0}, scale=4.0)
+    widths = {name: line.get_linewidth() for name, line in diagram.paths.items()}
+    assert widths["total"] == pytest.approx(16.0)
+    assert widths["via_next"] == pytest.approx(3 * widths["via_h"])
+    diagram.show_gradient_paths(None)
+    assert not any(line.get_visible() for line in diagram.paths.values())
+
+
+def test_flow_bars_show_the_path_norms_and_label_their_scale(run):
+    _, grads = run
+    fig = stills.plot_gradient_flow(grads)
+    ax = fig.axes[0]
+    bars = [p for p in ax.patches if p.get_width() == pytest.approx(0.75)][:12]
+    # the y axis's labels are texts at positions in units of the scale: value / position = scale
+    label = next(t for t in ax.texts if t.get_visible() and t.get_text() not in ("", "0"))
+    scale = float(label.get_text()) / label.get_position()[1]
+    np.testing.assert_allclose([b.get_height() * scale for b in bars], measures.path_norms(grads)[0])
