@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from lstm_core.activations import sigmoid, sigmoid_grad_from_output, tanh_grad_from_output
-from lstm_core.cell import activation_derivatives, gate_activations
 from lstm_core.gradcheck import numerical_gradient
 
 

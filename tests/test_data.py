@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-import lstm_core as lc
 from lstm_core.data import CharVocab, adding_problem, char_batches, echo_task, lesson_problem, load_text
 
 

@@ -135,9 +135,9 @@ def test_each_mistake_gets_exactly_its_diagnosis(check, function, mistake):
 
 
 def test_every_modelled_mistake_has_a_wrong_function_above():
-    modelled = {m.key for make in (exercises._lstm_step_exercise, exercises._state_gradient_exercise,
-                                   exercises._gate_gradients_exercise, exercises._input_gradient_exercise,
-                                   exercises._weight_gradients_exercise, exercises._sgd_update_exercise)
+    modelled = {m.key for make in (exercises.lstm_step_exercise, exercises.state_gradient_exercise,
+                                   exercises.gate_gradients_exercise, exercises.input_gradient_exercise,
+                                   exercises.weight_gradients_exercise, exercises.sgd_update_exercise)
                 for m in make().mistakes}
     assert modelled <= {mistake for _, _, mistake in WRONG}
 
@@ -207,5 +207,5 @@ def test_a_check_needs_a_function():
 
 
 def test_checks_are_deterministic():
-    assert exercises._lstm_step_exercise().cases[0].args[2].tolist() == \
-        exercises._lstm_step_exercise().cases[0].args[2].tolist()
+    assert exercises.lstm_step_exercise().cases[0].args[2].tolist() == \
+        exercises.lstm_step_exercise().cases[0].args[2].tolist()

@@ -1,16 +1,11 @@
-"""Still figures, the cell diagram, the palette, and the toy data behind the notebooks."""
+"""The still figures (lstm_core.figures.stills): titled, labelled, and showing what they measure."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from matplotlib.colors import to_hex
 
 import lstm_core as lc
-from lstm_core import measures
-from lstm_core.figures import panels, stills
-from lstm_core.data import echo_task, lesson_problem
-from lstm_core.figures.diagram import CellDiagram
-from lstm_core.figures.style import GATE_COLORS, OKABE_ITO, PATH_COLORS
+from lstm_core.figures import stills
+from lstm_core.data import lesson_problem
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import lstm_core as lc
-from lstm_core.data import CharVocab, adding_problem, char_batches, load_text
+from lstm_core.data import CharVocab, adding_problem
 from lstm_core.train import sample_text, train, training_step
 
 

@@ -14,7 +14,7 @@ from PIL import Image
 
 import lstm_core as lc
 from lstm_core import measures
-from lstm_core.figures import stills, widgets
+from lstm_core.figures import widgets
 from lstm_core.data import lesson_problem
 
 BUILDERS = [getattr(widgets, name) for name in widgets.__all__]

@@ -1,0 +1,292 @@
+"""The machinery behind every exercise check: run a student's function on seeded cases,
+compare it with the engine, and name the modelled mistake its output looks like.
+
+An :class:`Exercise` is a function's name, argument and output names, its cases (inputs
+and the engine's outputs) and its :class:`Mistake` models; :func:`run_check` runs a
+student's function on it and returns a :class:`CheckResult`. The exercises themselves
+live in one module per notebook.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from ..params import GATE_ORDER, LSTMParams, init_params
+
+N_CASES = 5
+#: the hidden size every case is built with (D is 2 unless a case says otherwise)
+HIDDEN_SIZE = 3
+INPUT_SIZE = 2
+RTOL, ATOL = 1e-6, 1e-9
+RAISES = None
+"""A mistake model's output for a case where that mistake makes numpy raise (a shape error)."""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What a check found. Displays as its one-line ``message``.
+
+    Attributes
+    ----------
+    name : the exercise (``"lstm_step"``, ``"state_gradient"``, …)
+    passed : True when every case is correct
+    mistake : None when passed; otherwise a key such as ``"path2_missing"``, or
+        ``"not_implemented"``, ``"exception"``, ``"mutated_input"``, ``"wrong_output"``,
+        ``"unknown"`` (wrong, and like none of the modelled mistakes)
+    message : the line shown to the student
+    """
+
+    name: str
+    passed: bool
+    mistake: str | None
+    message: str
+
+    def __repr__(self) -> str:
+        return self.message
+
+    __str__ = __repr__
+
+    def _repr_pretty_(self, printer, cycle):  # IPython shows the message, not the dataclass
+        printer.text(self.message)
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A modelled mistake: ``model(case)`` is what a function making it returns (or RAISES).
+
+    With ``partial``, an output that has the mistake in some of its parts (outputs of a
+    tuple, or gate blocks) and is right in the others counts as this mistake too.
+    """
+
+    key: str
+    message: str
+    model: Callable
+    partial: bool = True
+
+
+@dataclass(frozen=True)
+class Case:
+    args: tuple
+    expected: tuple
+
+
+@dataclass(frozen=True)
+class Exercise:
+    name: str
+    inputs: tuple  # names of the function's arguments, in order
+    outputs: tuple  # names of the returned arrays, in order
+    cases: tuple
+    mistakes: tuple
+    parts: Callable  # (output index, array) -> list of (label, index expression) parts
+    locate: Callable  # (output index, array index) -> words that say where
+    explain_error: Callable | None = None  # exception -> Mistake key or None
+
+
+# ------------------------------------------------------------------------ the checker
+
+
+def _as_outputs(value, n: int):
+    """The student's return value as a tuple of ``n`` float arrays, or a message why not."""
+    if value is None:
+        return "returned None; did you forget the `return` line?"
+    values = (value,) if n == 1 else value
+    if n > 1 and (not isinstance(values, (tuple, list)) or len(values) != n):
+        return f"should return {n} arrays (a tuple), got {type(value).__name__}"
+    try:
+        return tuple(np.asarray(v, dtype=np.float64) for v in values)
+    except (TypeError, ValueError):
+        return f"should return arrays of numbers, got {type(value).__name__}"
+
+
+def _close(got, want) -> bool:
+    return got.shape == want.shape and bool(np.allclose(got, want, rtol=RTOL, atol=ATOL))
+
+
+def _matches(exercise: Exercise, mistake: Mistake, results, cases) -> tuple[bool, set]:
+    """Whether the student's ``results`` are this mistake, and in which parts it shows.
+
+    Every case must raise where the mistake raises, or return what the mistake returns,
+    or (for a ``partial`` mistake) have each part either right or as the mistake has it;
+    and the mistake must show in at least one case.
+    """
+    wrong_parts, hits = set(), 0
+    for case, got in zip(cases, results):
+        model = mistake.model(case)
+        if isinstance(got, BaseException):
+            if model is not RAISES:
+                return False, set()
+            continue
+        if model is RAISES:
+            return False, set()
+        model = model if isinstance(model, tuple) else (model,)
+        if all(_close(g, m) for g, m in zip(got, model)) and not all(
+            _close(g, e) for g, e in zip(got, case.expected)
+        ):
+            hits += 1
+            wrong_parts |= {label for k, m in enumerate(model) for label, idx in exercise.parts(k, m)
+                            if m.shape != case.expected[k].shape or not _close(m[idx], case.expected[k][idx])}
+            continue
+        if not mistake.partial:
+            return False, set()
+        for k, (g, m, e) in enumerate(zip(got, model, case.expected)):
+            if g.shape != e.shape or m.shape != e.shape:
+                return False, set()
+            for label, idx in exercise.parts(k, e):
+                if _close(g[idx], e[idx]):
+                    continue
+                if not _close(g[idx], m[idx]):
+                    return False, set()
+                wrong_parts.add(label)
+                hits += 1
+    return hits > 0, wrong_parts
+
+
+def _largest_error(exercise: Exercise, results) -> str:
+    worst = (-1.0, None)
+    n_wrong = 0
+    for number, (case, got) in enumerate(zip(exercise.cases, results)):
+        wrong = False
+        for k, (g, e) in enumerate(zip(got, case.expected)):
+            if g.shape != e.shape:
+                return (f"{exercise.outputs[k]} has shape {g.shape}, expected {e.shape} "
+                        f"(case {number + 1})")
+            error = np.nan_to_num(np.abs(g - e), nan=np.inf)  # a NaN is the worst error there is
+            if not _close(g, e):
+                wrong = True
+                index = tuple(int(j) for j in np.unravel_index(int(np.argmax(error)), error.shape))
+                if error[index] > worst[0]:
+                    worst = (float(error[index]), (number, k, index, float(g[index]), float(e[index])))
+        n_wrong += wrong
+    size, (number, k, index, g, e) = worst
+    where = exercise.locate(k, index)
+    return (f"wrong on {n_wrong} of {len(results)} cases; largest error {size:.3g} in "
+            f"{exercise.outputs[k]}{list(index)}{where} of case {number + 1}: got {g:.4g}, expected {e:.4g}")
+
+
+def run_check(exercise: Exercise, function) -> CheckResult:
+    if not callable(function):
+        raise TypeError(f"check_{exercise.name} needs your function, got {type(function).__name__}")
+    name = exercise.name
+    results = []
+    for case in exercise.cases:
+        args = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in case.args)
+        try:
+            value = function(*args)
+        except NotImplementedError:
+            return CheckResult(name, False, "not_implemented",
+                               f"… not implemented yet: {name} still raises NotImplementedError; "
+                               "replace that line with your code and run this cell again")
+        except Exception as error:  # noqa: BLE001 - the student's code may raise anything
+            results.append(error)
+            continue
+        for position, (mine, theirs) in enumerate(zip(case.args, args)):
+            if isinstance(mine, np.ndarray) and not np.array_equal(mine, theirs):
+                return CheckResult(name, False, "mutated_input",
+                                   f"✗ {name}: changes its argument {exercise.inputs[position]} in place; "
+                                   "leave the inputs as they are and return new arrays")
+        outputs = _as_outputs(value, len(exercise.outputs))
+        if isinstance(outputs, str):
+            return CheckResult(name, False, "wrong_output", f"✗ {name}: {outputs}")
+        results.append(outputs)
+
+    for mistake in exercise.mistakes:
+        matched, parts = _matches(exercise, mistake, results, exercise.cases)
+        if matched:
+            every = [label for k, e in enumerate(exercise.cases[0].expected) for label, _ in exercise.parts(k, e)]
+            labels = [label for label in every if label in parts]
+            where = f" (in {', '.join(labels)})" if mistake.partial and len(labels) < len(every) else ""
+            return CheckResult(name, False, mistake.key, f"✗ {name}: looks like {mistake.message}{where}")
+
+    errors = [(number, r) for number, r in enumerate(results) if isinstance(r, BaseException)]
+    if errors:
+        number, error = errors[0]
+        key = exercise.explain_error(error) if exercise.explain_error else None
+        for mistake in exercise.mistakes:
+            if mistake.key == key:
+                return CheckResult(name, False, key, f"✗ {name}: looks like {mistake.message} "
+                                   f"({type(error).__name__}: {error})")
+        return CheckResult(name, False, "exception",
+                           f"✗ {name} raised {type(error).__name__} on case {number + 1}: {error}")
+
+    if all(_close(g, e) for case, got in zip(exercise.cases, results) for g, e in zip(got, case.expected)):
+        return CheckResult(name, True, None, f"✓ {name}: correct on {len(results)} cases")
+    return CheckResult(name, False, "unknown", f"✗ {name}: {_largest_error(exercise, results)}")
+
+
+# ------------------------------------------------------------------- shared helpers
+
+
+def gate_blocks(k, array):
+    """The four gate blocks of a (4H,) array such as δZ_t, as parts."""
+    H = array.shape[-1] // 4
+    return [(f"δZ_{g}", np.s_[j * H:(j + 1) * H]) for j, g in enumerate(GATE_ORDER)]
+
+
+def whole_outputs(names):
+    return lambda k, array: [(names[k], np.s_[...])]
+
+
+def no_location(k, index):
+    return ""
+
+
+def unit_location(k, index):
+    return f" (unit {index[-1] + 1})" if index else ""
+
+
+def gate_of_row(row: int, H: int) -> str:
+    return f"gate {GATE_ORDER[row // H]}, unit {row % H + 1}"
+
+
+def random_problem(seed: int, D: int = INPUT_SIZE, H: int = HIDDEN_SIZE):
+    """Weights with non-zero biases, an input and a non-zero previous state."""
+    rng = np.random.default_rng(seed)
+    params = init_params(D, H, seed=seed, scale=1.0)
+    params = LSTMParams(params.W, rng.uniform(-0.5, 0.5, 4 * H))
+    return params, rng.standard_normal(D), rng.standard_normal(H), rng.standard_normal(H), rng
+
+
+def wrong_orders():
+    """Every wrong order of the gate blocks, as tuples of gate names."""
+    return [p for p in itertools.permutations(GATE_ORDER) if p != GATE_ORDER]
+
+
+def order_message(order) -> str:
+    return (f"the gate blocks are in the wrong order (you used {', '.join(order)}); "
+            f"Z_t, W and b are stacked as {', '.join(GATE_ORDER)}")
+
+
+def permuted_blocks(blocks: dict, order) -> dict:
+    """Which array a student who reads the blocks in ``order`` calls each gate."""
+    return {gate: blocks[GATE_ORDER[k]] for k, gate in enumerate(order)}
+
+
+def seeds(base: int):
+    return range(base, base + N_CASES)
+
+
+__all__ = [
+    "HIDDEN_SIZE",
+    "INPUT_SIZE",
+    "N_CASES",
+    "RAISES",
+    "Case",
+    "CheckResult",
+    "Exercise",
+    "Mistake",
+    "gate_blocks",
+    "gate_of_row",
+    "no_location",
+    "order_message",
+    "permuted_blocks",
+    "random_problem",
+    "run_check",
+    "seeds",
+    "unit_location",
+    "whole_outputs",
+    "wrong_orders",
+]

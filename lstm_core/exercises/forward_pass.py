@@ -1,0 +1,53 @@
+"""Notebook 01's exercise: one forward step, ``lstm_step(W, b, x_t, h_prev, s_prev) -> (h, s)``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..activations import sigmoid
+from ..cell import lstm_step_forward
+from ..params import GATE_ORDER
+from .checker import (Case, CheckResult, Exercise, Mistake, order_message, permuted_blocks, random_problem, run_check,
+                      seeds, unit_location, whole_outputs, wrong_orders)
+
+def _forward(W, b, x_t, h_prev, s_prev, order=GATE_ORDER, candidate=np.tanh, squash=np.tanh,
+             bias=True, x_first=True):
+    I = np.concatenate([x_t, h_prev] if x_first else [h_prev, x_t])
+    z = W @ I + (b if bias else 0.0)
+    named = permuted_blocks(dict(zip(GATE_ORDER, np.split(z, 4))), order)
+    a, i, f, o = candidate(named["a"]), sigmoid(named["i"]), sigmoid(named["f"]), sigmoid(named["o"])
+    s = a * i + f * s_prev
+    return o * squash(s), s
+
+
+def lstm_step_exercise() -> Exercise:
+    cases = []
+    for seed in seeds(100):
+        params, x_t, h_prev, s_prev, _ = random_problem(seed)
+        step = lstm_step_forward(params, x_t, h_prev, s_prev)
+        cases.append(Case((params.W, params.b, x_t, h_prev, s_prev), (step.h, step.s)))
+    mistakes = [
+        Mistake("h_without_tanh", "tanh is missing in h_t: h_t = o_t ⊙ tanh(S_t), not o_t ⊙ S_t",
+                lambda case: _forward(*case.args, squash=lambda s: s)),
+        Mistake("candidate_sigmoid", "the candidate uses σ; it is a_t = tanh(Z_a), the gates i, f, o use σ",
+                lambda case: _forward(*case.args, candidate=sigmoid)),
+        Mistake("bias_missing", "the bias is missing: Z_t = W I_t + b", lambda case: _forward(*case.args, bias=False)),
+        Mistake("input_order", "I_t is stacked the wrong way round: I_t = [x_t, h_{t-1}], x first",
+                lambda case: _forward(*case.args, x_first=False)),
+    ]
+    mistakes += [Mistake("gates_wrong_order", order_message(order),
+                         lambda case, order=order: _forward(*case.args, order=order), partial=False)
+                 for order in wrong_orders()]
+    return Exercise("lstm_step", ("W", "b", "x_t", "h_prev", "s_prev"), ("h", "s"), tuple(cases), tuple(mistakes),
+                    whole_outputs(("h_t", "S_t")), unit_location)
+
+
+def check_lstm_step(lstm_step) -> CheckResult:
+    """Check ``lstm_step(W, b, x_t, h_prev, s_prev) -> (h, s)``, one forward step (notebook 1).
+
+    W (4H, D+H), b (4H,), x_t (D,), h_prev and s_prev (H,); returns h_t and S_t, each (H,).
+    """
+    return run_check(lstm_step_exercise(), lstm_step)
+
+
+__all__ = ["check_lstm_step", "lstm_step_exercise"]

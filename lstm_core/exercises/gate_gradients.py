@@ -1,0 +1,65 @@
+"""Notebook 03's exercise: the gate gradients, ``gate_gradients(ds, dh, a, i, f, o, s, s_prev) -> dz``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..activations import sigmoid
+from ..cell import lstm_step_backward, lstm_step_forward
+from ..params import GATE_ORDER
+from .checker import (HIDDEN_SIZE, Case, CheckResult, Exercise, Mistake, gate_blocks, gate_of_row, order_message,
+                      random_problem, run_check, seeds, wrong_orders)
+
+def _gate_gradients(ds, dh, a, i, f, o, s, s_prev, keep=None, slopes=None, order=GATE_ORDER, do_from=None):
+    """``δZ_t`` with optional modelled mistakes; ``keep`` replaces S_{t-1} in δf."""
+    gates = {"a": a, "i": i, "f": f, "o": o}
+    grads = {"a": ds * i, "i": ds * a, "f": ds * (s_prev if keep is None else keep),
+             "o": (dh if do_from is None else do_from) * np.tanh(s)}
+    if slopes is None:
+        slopes = {"a": lambda g: 1 - g ** 2, "i": lambda g: g * (1 - g), "f": lambda g: g * (1 - g),
+                  "o": lambda g: g * (1 - g)}
+    dz = {g: grads[g] * slopes[g](gates[g]) for g in GATE_ORDER}
+    return np.concatenate([dz[g] for g in order])
+
+
+def gate_gradients_exercise() -> Exercise:
+    cases = []
+    for seed in seeds(300):
+        params, x_t, h_prev, s_prev, rng = random_problem(seed, H=HIDDEN_SIZE)
+        step = lstm_step_forward(params, x_t, h_prev, s_prev)
+        dh, ds_next = rng.standard_normal(HIDDEN_SIZE), rng.standard_normal(HIDDEN_SIZE)
+        back = lstm_step_backward(params, step, dh, ds_next=ds_next)
+        cases.append(Case((back.ds, dh, step.a, step.i, step.f, step.o, step.s, s_prev), (back.dz,)))
+    ones = {g: np.ones_like for g in GATE_ORDER}
+    at_z = {"a": lambda g: 1 - np.tanh(g) ** 2, "i": lambda g: sigmoid(g) * (1 - sigmoid(g)),
+            "f": lambda g: sigmoid(g) * (1 - sigmoid(g)), "o": lambda g: sigmoid(g) * (1 - sigmoid(g))}
+    mistakes = [
+        Mistake("s_instead_of_s_prev", "S_t is used in δf where S_{t-1} belongs: δf_t = δS_t ⊙ S_{t-1}",
+                lambda case: _gate_gradients(*case.args, keep=case.args[6])),
+        Mistake("activation_derivative_missing",
+                "the activation's derivative is missing: δZ = δgate ⊙ (1 - a²) or ⊙ g(1 - g)",
+                lambda case: _gate_gradients(*case.args, slopes=ones)),
+        Mistake("activation_derivative_wrong_point",
+                "the activation's derivative is taken at the wrong point: the gates are already "
+                "tanh(Z) or σ(Z), so the slope is 1 - a² or g(1 - g), not σ'(g) or tanh'(g)",
+                lambda case: _gate_gradients(*case.args, slopes=at_z)),
+        Mistake("do_from_ds", "δo uses δS_t; the output gate acts after the cell state: δo_t = δh_t ⊙ tanh(S_t)",
+                lambda case: _gate_gradients(*case.args, do_from=case.args[0])),
+    ]
+    mistakes += [Mistake("gates_wrong_order", order_message(order),
+                         lambda case, order=order: _gate_gradients(*case.args, order=order), partial=False)
+                 for order in wrong_orders()]
+    return Exercise("gate_gradients", ("ds", "dh", "a", "i", "f", "o", "s", "s_prev"), ("dz",), tuple(cases),
+                    tuple(mistakes), gate_blocks,
+                    lambda k, index: f" ({gate_of_row(index[0], HIDDEN_SIZE)})")
+
+
+def check_gate_gradients(gate_gradients) -> CheckResult:
+    """Check ``gate_gradients(ds, dh, a, i, f, o, s, s_prev) -> dz`` (notebook 3).
+
+    Every input is (H,); returns ``δZ_t`` (4H,), blocks in the order a, i, f, o.
+    """
+    return run_check(gate_gradients_exercise(), gate_gradients)
+
+
+__all__ = ["check_gate_gradients", "gate_gradients_exercise"]

@@ -1,0 +1,134 @@
+"""Notebook 04's exercises: back to the input (``input_gradient``), δW and δb over time
+(``weight_gradients``), and one step of gradient descent (``sgd_update``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..cell import lstm_step_backward, lstm_step_forward
+from ..optim import SGD
+from ..sequence import lstm_backward, lstm_forward
+from .checker import (HIDDEN_SIZE, INPUT_SIZE, RAISES, Case, CheckResult, Exercise, Mistake, gate_of_row, no_location,
+                      random_problem, run_check, seeds, whole_outputs)
+
+def _is_shape_error(error) -> bool:
+    text = str(error).lower()
+    return isinstance(error, ValueError) and any(w in text for w in ("shape", "mismatch", "aligned", "broadcast"))
+
+
+def input_gradient_exercise() -> Exercise:
+    cases = []
+    H = HIDDEN_SIZE
+    for seed, D in zip(seeds(400), (3 * H, 2, 3 * H, 4, 3 * H)):  # D = 3H makes W (4H, D+H) square
+        params, x_t, h_prev, s_prev, rng = random_problem(seed, D=D, H=H)
+        step = lstm_step_forward(params, x_t, h_prev, s_prev)
+        back = lstm_step_backward(params, step, rng.standard_normal(H), rng.standard_normal(H))
+        cases.append(Case((params.W, back.dz), (back.dx, back.dh_prev)))
+
+    def split(case, dI):
+        D = case.args[0].shape[1] - case.args[0].shape[0] // 4
+        return dI[:D], dI[D:]
+
+    def not_transposed(case):
+        W, dz = case.args
+        return split(case, W @ dz) if W.shape[0] == W.shape[1] else RAISES
+
+    def swapped(case):
+        W, dz = case.args
+        H = W.shape[0] // 4
+        dI = W.T @ dz
+        return dI[H:], dI[:H]
+
+    mistakes = [
+        Mistake("W_instead_of_WT", "W is used where Wᵀ belongs: δI_t = Wᵀ δZ_t (it only runs when W is square)",
+                not_transposed, partial=False),
+        Mistake("W_instead_of_WT_shape", "a transposition mistake: W is (4H, D+H) and δZ_t is (4H,), so "
+                "δI_t = Wᵀ δZ_t, of length D+H", lambda case: RAISES, partial=False),
+        Mistake("split_swapped", "the split is the wrong way round: I_t = [x_t, h_{t-1}], so δx_t is the "
+                "first D entries and the gradient for h_{t-1} the last H", swapped, partial=False),
+    ]
+    return Exercise("input_gradient", ("W", "dz"), ("dx", "dh_prev"), tuple(cases), tuple(mistakes),
+                    whole_outputs(("δx_t", "δh_{t-1}")), no_location,
+                    explain_error=lambda e: "W_instead_of_WT_shape" if _is_shape_error(e) else None)
+
+
+def check_input_gradient(input_gradient) -> CheckResult:
+    """Check ``input_gradient(W, dz) -> (dx, dh_prev)`` (notebook 4).
+
+    W (4H, D+H), dz (4H,); returns the two parts of ``δI_t = Wᵀ δZ_t``: δx_t (D,) and
+    the gradient handed to h_{t-1} (H,). Some cases have D = 3H, where W is square.
+    """
+    return run_check(input_gradient_exercise(), input_gradient)
+
+
+# -------------------------------------------------- 4b. δW and δb, summed over time
+
+
+def weight_gradients_exercise() -> Exercise:
+    cases = []
+    for seed, T in zip(seeds(500), (6, 4, 8, 5, 7)):
+        params, _, h0, s0, rng = random_problem(seed, D=INPUT_SIZE, H=HIDDEN_SIZE)
+        x = rng.standard_normal((T, INPUT_SIZE))
+        trace = lstm_forward(params, x, h0, s0)
+        grads = lstm_backward(params, trace, rng.standard_normal((T, HIDDEN_SIZE)))
+        cases.append(Case((grads.dz, trace.I), (grads.dW, grads.db)))
+    mistakes = [
+        Mistake("last_step_only", "δW (or δb) comes from the last step only; W is shared by every step, "
+                "so δW = Σ_t δZ_t I_tᵀ and δb = Σ_t δZ_t",
+                lambda case: (np.outer(case.args[0][-1], case.args[1][-1]), case.args[0][-1].copy())),
+        Mistake("first_step_only", "δW (or δb) comes from one step only; sum over all T steps",
+                lambda case: (np.outer(case.args[0][0], case.args[1][0]), case.args[0][0].copy())),
+        Mistake("mean_over_time", "δW (or δb) is averaged over time; the gradient is the sum, not the mean",
+                lambda case: (case.args[0].T @ case.args[1] / len(case.args[0]), case.args[0].mean(axis=0))),
+        Mistake("dW_transposed", "δW is transposed: it has W's shape (4H, D+H), δZ_t I_tᵀ, not I_t δZ_tᵀ",
+                lambda case: (case.args[1].T @ case.args[0], case.args[0].sum(axis=0)), partial=False),
+    ]
+
+    def locate(k, index):
+        return f" ({gate_of_row(index[0], HIDDEN_SIZE)})" if k == 0 else ""
+
+    return Exercise("weight_gradients", ("dz", "I"), ("dW", "db"), tuple(cases), tuple(mistakes),
+                    whole_outputs(("δW", "δb")), locate)
+
+
+def check_weight_gradients(weight_gradients) -> CheckResult:
+    """Check ``weight_gradients(dz, I) -> (dW, db)`` (notebook 4).
+
+    dz (T, 4H) holds δZ_t and I (T, D+H) holds I_t, time on axis 0; returns
+    δW (4H, D+H) and δb (4H,), each summed over the T steps.
+    """
+    return run_check(weight_gradients_exercise(), weight_gradients)
+
+
+# ------------------------------------------------------------ 4c. one gradient step
+
+
+def sgd_update_exercise() -> Exercise:
+    cases = []
+    for seed, lr in zip(seeds(600), (0.1, 0.5, 0.03, 1.5, 0.2)):
+        rng = np.random.default_rng(seed)
+        shape = (4 * HIDDEN_SIZE, INPUT_SIZE + HIDDEN_SIZE)  # W's (4H, D+H)
+        W, dW = rng.standard_normal(shape), rng.standard_normal(shape)
+        cases.append(Case((W, dW, lr), (W - SGD(lr).update(None, dW),)))
+    mistakes = [
+        Mistake("update_sign", "a sign error: gradient descent steps against the gradient, W - η δW",
+                lambda case: case.args[0] + case.args[2] * case.args[1]),
+        Mistake("learning_rate_missing", "the learning rate is missing: W - η δW",
+                lambda case: case.args[0] - case.args[1]),
+        Mistake("gradient_only", "only the step is returned; the new weights are W - η δW",
+                lambda case: -case.args[2] * case.args[1]),
+    ]
+    return Exercise("sgd_update", ("W", "dW", "lr"), ("W_new",), tuple(cases), tuple(mistakes),
+                    whole_outputs(("W_new",)),
+                    lambda k, index: f" ({gate_of_row(index[0], HIDDEN_SIZE)})")
+
+
+def check_sgd_update(sgd_update) -> CheckResult:
+    """Check ``sgd_update(W, dW, lr) -> W_new``, one step of gradient descent (notebook 4).
+
+    W and dW (4H, D+H), lr a positive float; returns new weights, leaving W unchanged.
+    """
+    return run_check(sgd_update_exercise(), sgd_update)
+
+
+__all__ = ["check_input_gradient", "check_sgd_update", "check_weight_gradients", "input_gradient_exercise", "sgd_update_exercise", "weight_gradients_exercise"]
