@@ -70,7 +70,7 @@ class RNNTrace:
     @property
     def h_prev(self) -> np.ndarray:
         """(T, B, H) ``h_{t-1}`` for every step."""
-        return np.concatenate([self.h0[None], self.h[:-1]])
+        return np.concatenate([self.h0[None], self.h[:-1]])  # (T, B, H)
 
     @property
     def I(self) -> np.ndarray:  # noqa: E743 - the equations' symbol

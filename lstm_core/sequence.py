@@ -95,12 +95,12 @@ class LSTMTrace:
     @property
     def h_prev(self) -> np.ndarray:
         """(T, B, H) ``h_{t-1}`` for every step: ``h_0 .. h_{T-1}``."""
-        return np.concatenate([self.h0[None], self.h[:-1]])
+        return np.concatenate([self.h0[None], self.h[:-1]])  # (T, B, H)
 
     @property
     def s_prev(self) -> np.ndarray:
         """(T, B, H) ``S_{t-1}`` for every step: ``S_0 .. S_{T-1}``."""
-        return np.concatenate([self.s0[None], self.s[:-1]])
+        return np.concatenate([self.s0[None], self.s[:-1]])  # (T, B, H)
 
     @property
     def I(self) -> np.ndarray:  # noqa: E743 - the equations' symbol
@@ -170,7 +170,7 @@ class LSTMGrads:
 
     @cached_property
     def ds_via_next(self) -> np.ndarray:
-        return np.concatenate([self.ds[1:] * self.trace.f[1:], self.ds_next[None]])
+        return np.concatenate([self.ds[1:] * self.trace.f[1:], self.ds_next[None]])  # (T, B, H)
 
     @cached_property
     def dgates(self) -> np.ndarray:
@@ -268,20 +268,19 @@ def lstm_backward(params: LSTMParams, trace: LSTMTrace, dh_loss, dh_next=None, d
     ds_next = array_or_zeros("ds_next", ds_next, trace.s0.shape, "like trace.s0")
     ds_next_at_T = ds_next.copy()  # kept for LSTMGrads.ds_via_next
 
-    if trace.batched:
-        dh_loss_b, gates, s, squashed_s, h = dh_loss, trace.gates, trace.s, trace.squashed_s, trace.h
-        x, h0, s0 = trace.x, trace.h0, trace.s0
-    else:  # one sequence: a batch of one, the axis dropped again at the end
-        dh_loss_b, gates, s, squashed_s, h = (a[:, None] for a in (dh_loss, trace.gates, trace.s, trace.squashed_s, trace.h))
-        x, h0, s0 = trace.x[:, None], trace.h0[None], trace.s0[None]
-        dh_next, ds_next = dh_next[None], ds_next[None]
+    x, h0, s0, gates, s, squashed_s, h = (trace.x, trace.h0, trace.s0, trace.gates, trace.s, trace.squashed_s,
+                                          trace.h)
+    if not trace.batched:  # one sequence: a batch of one, the axis dropped again at the end
+        x, dh_loss = x[:, None], dh_loss[:, None]  # (T, 1, D), (T, 1, H)
+        gates, s, squashed_s, h = gates[:, None], s[:, None], squashed_s[:, None], h[:, None]  # (T, 1, ·)
+        h0, s0, dh_next, ds_next = h0[None], s0[None], dh_next[None], ds_next[None]  # (1, H)
     T, B, D = x.shape
     H = params.hidden_size
 
     dz, dh_all, ds_all, dx = _arrays_in_one_block((T, B, 4 * H), (T, B, H), (T, B, H), (T, B, D))
     dgates = np.empty((B, 4 * H))  # [δa, δi, δf, δo] of one step; LSTMGrads derives them all later
     for t in reversed(range(T)):
-        dh_t = np.add(dh_loss_b[t], dh_next, out=dh_all[t])  # δh_t = dh_t + δh_next, (B, H)
+        dh_t = np.add(dh_loss[t], dh_next, out=dh_all[t])  # δh_t = dh_t + δh_next, (B, H)
         s_prev = s[t - 1] if t else s0
         _, ds_t, _, dz_t = cell_backward(dh_t, ds_next, gates[t], s_prev, squashed_s[t], trace.linear,
                                          out=(ds_all[t], dgates, dz[t]))
