@@ -76,3 +76,14 @@ def test_static_site_has_every_notebook_with_its_figures(tmp_path):
         assert figures > 0, path.name
         assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', page)) == figures, path.name
         assert "Traceback" not in page
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_stored_figure_carries_its_description(path):
+    """The text alternative of each still figure is stored with its image (``make notebooks``)."""
+    nb = nbformat.read(path, as_version=4)
+    for k, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if "image/png" in output.get("data", {}):
+                alt = output.get("metadata", {}).get("image/png", {}).get("alt", "")
+                assert len(alt) >= 60 and alt.endswith("."), f"{path.name}, cell {k}: figure without a description"

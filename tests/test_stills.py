@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import lstm_core as lc
+from lstm_core import measures
 from lstm_core.figures import stills
 from lstm_core.data import lesson_problem
 
@@ -15,7 +16,7 @@ def run():
     return trace, lc.lstm_backward(params, trace, dh)
 
 
-@pytest.mark.parametrize("make", [
+FIGURES = [
     lambda trace, grads: stills.plot_cell(),
     lambda trace, grads: stills.plot_forward_steps(trace),
     lambda trace, grads: stills.plot_forward_history(trace),
@@ -29,7 +30,13 @@ def run():
     lambda trace, grads: stills.plot_loss_curve([1.0, 0.5, 0.1]),
     lambda trace, grads: stills.plot_predictions(*np.ones((4, 5))),
     lambda trace, grads: stills.plot_runs({"a": [[1.0, 0.5], [1.0, 2.0, np.inf]]}),
-])
+    lambda trace, grads: stills.plot_gradient_decay([("default", 0.0, 1.0)], T=20),
+    lambda trace, grads: stills.plot_training_curves({"a": [1.0, 0.5, 0.2]}, line=(1.0, "threshold")),
+    lambda trace, grads: stills.plot_scalar_graph([(0.5, 0.8, 0.6)]),
+]
+
+
+@pytest.mark.parametrize("make", FIGURES)
 def test_every_still_figure_has_titles_and_labelled_axes(make, run):
     fig = make(*run)
     fig.canvas.draw()
@@ -54,3 +61,35 @@ def test_runs_show_each_run_a_median_and_where_a_run_stopped():
     assert ax.get_ylim()[1] == pytest.approx(1e8)
     median = next(line for line in ax.get_lines() if line.get_label() == "stable: median of 2 runs")
     np.testing.assert_allclose(median.get_ydata(), [1.0, 0.6, 0.25, 0.15])
+
+
+@pytest.mark.parametrize("make", FIGURES)
+def test_every_still_figure_describes_itself_in_words(make, run):
+    """The text alternative: at least a sentence that says what the figure shows, made with it."""
+    text = make(*run).description
+    assert len(text) >= 60 and text.endswith("."), text
+    assert "nan" not in text.split() and "{" not in text.replace("_{t-1}", "").replace("_{t+1}", ""), text
+
+
+def test_descriptions_use_the_numbers_they_plot(run):
+    trace, grads = run
+    via_h, via_next, total = measures.path_norms(grads)
+    text = stills.plot_gradient_flow(grads).description
+    assert f"largest at t = {int(np.argmax(total)) + 1}" in text
+    assert "2 of 2 below it" in stills.plot_gradcheck({"W": 1e-10, "b": 3e-9}).description
+    assert "1 of 2 below it" in stills.plot_gradcheck({"W": 1e-10, "b": 3e-3}).description
+
+
+def test_a_notebook_stores_the_description_as_the_images_alt():
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.core.pylabtools import select_figure_formats
+
+    shell = InteractiveShell.instance()
+    try:
+        select_figure_formats(shell, {"png"})  # what the inline backend does
+        fig = stills.plot_loss_curve([1.0, 0.5, 0.1])
+        data, metadata = shell.display_formatter.format(fig)
+        assert data["image/png"]  # the picture itself, drawn as usual
+        assert metadata["image/png"]["alt"] == fig.description
+    finally:
+        InteractiveShell.clear_instance()

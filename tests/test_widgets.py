@@ -263,3 +263,34 @@ def test_a_bad_sequence_length_is_named(builder):
         builder(T=0)
     with pytest.raises(TypeError, match="T"):
         builder(T=2.5)
+
+
+@pytest.mark.parametrize("builder", BUILDERS, ids=widgets.__all__)
+def test_every_stepper_says_in_words_what_its_figure_shows(builder):
+    """A line of text under the figure, for screen readers and the back of the room, that follows the controls."""
+    stepper = builder()
+    assert stepper.readout in stepper.children and stepper.children[-1] is stepper.readout
+    first = stepper.readout_text
+    assert len(first) > 30 and first in stepper.readout.value.replace("&#x27;", "'")
+    assert 'role="status"' in stepper.readout.value
+    control = stepper.controls.get("t") or next(iter(stepper.controls.values()))
+    control.value = control.min if control.value != control.min else control.max
+    assert stepper.readout_text != first
+    if "t" in stepper.controls:
+        assert stepper.readout_text.startswith(f"t = {control.value}")
+
+
+def test_state_gradient_readout_gives_the_two_paths_of_the_step_shown():
+    stepper = widgets.state_gradient_stepper()
+    stepper.controls["t"].value = 6
+    params, x, dh = lesson_problem()
+    trace = lc.lstm_forward(params, x)
+    grads = lc.lstm_backward(params, trace, dh)
+    path1, path2 = grads.ds_via_h[5, 0], grads.ds_via_next[5, 0]
+    assert f"δS = {path1 + path2:.2f} = path 1 {path1:.2f} + path 2 {path2:.2f}" in stepper.readout_text
+
+
+def test_every_control_has_a_label():
+    for builder in BUILDERS:
+        for name, control in builder().controls.items():
+            assert control.description, f"{builder.__name__}: control {name} has no label"

@@ -15,6 +15,7 @@ rendered with Agg and sent as PNG.
 
 from __future__ import annotations
 
+import html
 import io
 
 import ipywidgets as widgets
@@ -49,12 +50,17 @@ def _artists(obj) -> list[Artist]:
 
 
 class FigureStepper(widgets.VBox):
-    """Rows of controls above an image of a matplotlib figure that they update.
+    """Rows of controls above an image of a matplotlib figure that they update, and a line of text.
+
+    ``update()`` changes the panels from the controls' values and returns one line that
+    says in words and numbers what the figure now shows; it appears under the image
+    (announced by screen readers as it changes, and readable from the back of a room).
 
     Attributes
     ----------
     figure : the matplotlib Figure (built once, updated in place)
     image : the ``ipywidgets.Image`` showing it
+    readout : the ``ipywidgets.HTML`` line under it; ``readout_text`` holds its plain text
     controls : dict of the controls by name (``"play"``, ``"t"``, ...)
     panels : dict of the plot panels by name, for tests and for curious students
 
@@ -71,8 +77,10 @@ class FigureStepper(widgets.VBox):
         self.canvas = FigureCanvasAgg(figure)
         width = int(figure.get_figwidth() * figure.dpi)
         self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%"))
+        self.readout = widgets.HTML(layout=widgets.Layout(width=f"{width}px", max_width="100%"))
+        self.readout_text = ""
         boxes = [widgets.HBox([controls[name] for name in row]) for row in rows]
-        super().__init__(children=[*boxes, self.image])
+        super().__init__(children=[*boxes, self.image, self.readout])
         with np.errstate(all="ignore"), course_style():
             update()
         self.canvas.draw()  # the one constrained-layout pass; later frames keep this layout
@@ -111,7 +119,7 @@ class FigureStepper(widgets.VBox):
     def redraw(self, full: bool = False) -> None:
         """Update the figure from the controls' values and show it (``full``: no blitting)."""
         with np.errstate(all="ignore"), course_style():
-            self._update()
+            self._show_readout(self._update())
             limits = self._axis_limits()
             if full or self._background is None or not self._redraw_axes(limits):
                 self.canvas.draw()  # everything but the animated layers
@@ -122,6 +130,11 @@ class FigureStepper(widgets.VBox):
             for artist in self._layers:
                 self.figure.draw_artist(artist)
         self.image.value = _encode(self.canvas)
+
+    def _show_readout(self, text: str | None) -> None:
+        self.readout_text = text or ""
+        self.readout.value = (f'<p role="status" aria-live="polite" style="font-size: 1.15em; margin: 0.3em 0">'
+                              f"{html.escape(self.readout_text)}</p>")
 
     def _redraw_axes(self, limits) -> bool:
         """Restore the background, repainting only the axes whose range changed.

@@ -15,17 +15,37 @@ from matplotlib.ticker import MaxNLocator
 from ..measures import (gate_gradient_norms, gradient_decay, path_norms, path_sizes, unit_history, unit_values,
                         weight_gradient_shares)
 from ..params import GATE_ORDER
+from .alt_text import describe, number
 from .diagram import CellDiagram
 from .graph_diagram import ScalarGraphDiagram
 from .panels import DecayCurves, FlowBars, GateBars, GateGradientHeatmap, UnitHistory, label_gate_blocks, symmetric_limit
 from .style import DIVERGING, GATE_COLORS, PATH_COLORS, STATE_COLORS, WARNING_COLOR
 
 
+CELL_WORDS = ("the LSTM cell: x_t and h_{t-1} feed the candidate a (tanh) and the gates i, f, o (σ); "
+              "S_t = a ⊙ i + f ⊙ S_{t-1}, and h_t = o ⊙ tanh(S_t).")
+
+
+def _unit_numbers(values: dict) -> str:
+    return (f"a = {number(values['a'])}, i = {number(values['i'])}, f = {number(values['f'])}, "
+            f"o = {number(values['o'])}, S_{{t-1}} = {number(values['s_prev'])}, S_t = {number(values['s'])}, "
+            f"h_t = {number(values['h'])}")
+
+
+def _where_largest(values: dict) -> tuple:
+    """The key of the largest value of ``values``, and that value."""
+    key = max(values, key=lambda k: values[k])
+    return key, values[key]
+
+
 def plot_cell(values: dict[str, float] | None = None, title: str = "one LSTM cell at step t"):
     """The cell diagram alone, optionally with one unit's values; returns the Figure."""
     fig, ax = plt.subplots(figsize=(8, 4.6))
     CellDiagram(ax, title=title).show_values(values)
-    return fig
+    text = f"Diagram of {CELL_WORDS}"
+    if values:
+        text += f" Values of one unit: {_unit_numbers(values)}."
+    return describe(fig, text)
 
 
 def plot_forward_steps(trace, steps=(1, 4, 8, 12), unit: int = 0):
@@ -35,16 +55,23 @@ def plot_forward_steps(trace, steps=(1, 4, 8, 12), unit: int = 0):
         CellDiagram(ax, title=f"step t = {t}").show_values(unit_values(trace, t - 1, unit))
     fig.suptitle(f"the forward pass of unit {unit + 1}, four steps of the sequence")
     fig.tight_layout()
-    return fig
+    shown = "; ".join(f"t = {t}: {_unit_numbers(unit_values(trace, t - 1, unit))}" for t in steps)
+    return describe(fig, f"Four diagrams of {CELL_WORDS} They show unit {unit + 1}'s values at steps "
+                         f"{', '.join(map(str, steps))}: {shown}.")
 
 
 def plot_forward_history(trace, unit: int = 0):
     """Every gate, ``S_t`` and ``h_t`` of one unit over the whole sequence."""
     fig, ax = plt.subplots(figsize=(11, 4.2))
     T = len(trace.x)
-    UnitHistory(ax, T, title=f"unit {unit + 1} over the sequence").show(unit_history(trace, unit), T)
+    history = unit_history(trace, unit)
+    UnitHistory(ax, T, title=f"unit {unit + 1} over the sequence").show(history, T)
     fig.tight_layout()
-    return fig
+    gates = ", ".join(f"{name} between {number(history['gates'][:, g].min())} and {number(history['gates'][:, g].max())}"
+                      for g, name in enumerate(GATE_ORDER))
+    return describe(fig, f"Line chart of unit {unit + 1} over steps 1 to {T}: its four gates as thin lines "
+                         f"({gates}), and S_t (from {number(history['s'].min())} to {number(history['s'].max())}) "
+                         f"and h_t (from {number(history['h'].min())} to {number(history['h'].max())}) as thick lines.")
 
 
 def plot_gradient_paths(grads, steps=(12, 8, 4, 1)):
@@ -55,16 +82,27 @@ def plot_gradient_paths(grads, steps=(12, 8, 4, 1)):
         CellDiagram(ax, title=f"step t = {t}").show_gradient_paths(path_sizes(grads, t - 1), scale=scale)
     fig.suptitle("the gradient into $S_t$: path 1 (through $h_t$) + path 2 (from $S_{t+1}$)")
     fig.tight_layout()
-    return fig
+    sizes = "; ".join(f"t = {t}: path 1 {number(path_sizes(grads, t - 1)['via_h'])}, path 2 "
+                      f"{number(path_sizes(grads, t - 1)['via_next'])}, δS_t {number(path_sizes(grads, t - 1)['total'])}"
+                      for t in steps)
+    return describe(fig, "Four diagrams of the LSTM cell in the backward pass, the arrows as wide as the gradient "
+                         "they carry, on one scale: path 1 reaches S_t through h_t, path 2 from S_{t+1} through the "
+                         f"next keep gate, and δS_t is their sum. Sizes over the units: {sizes}.")
 
 
 def plot_gradient_flow(grads, title: str | None = None):
     """Stacked bars over time of the two paths into ``S_t`` with ``‖δS_t‖`` as a line."""
     fig, ax = plt.subplots(figsize=(11, 4.2))
     bars = FlowBars(ax, len(grads.ds), title=title or "the two paths into $S_t$, step by step")
-    bars.update(*path_norms(grads))
+    via_h, via_next, total = path_norms(grads)
+    bars.update(via_h, via_next, total)
     fig.tight_layout()
-    return fig
+    T = len(total)
+    largest = int(np.argmax(total))
+    return describe(fig, f"Stacked bars over steps t = 1 to {T}: the size of path 1 (through h_t) and of path 2 "
+                         f"(from S_{{t+1}}) into S_t, with the size of their sum δS_t as a line. At the last step "
+                         f"path 2 is {number(via_next[-1])}; it is largest, {number(via_next.max())}, at t = "
+                         f"{int(np.argmax(via_next)) + 1}. δS_t is largest at t = {largest + 1}, {number(total[largest])}.")
 
 
 def plot_gate_gradient_heatmap(grads, title: str | None = None):
@@ -73,7 +111,13 @@ def plot_gate_gradient_heatmap(grads, title: str | None = None):
     norms = gate_gradient_norms(grads)
     GateGradientHeatmap(ax, norms.shape[1], title=title or "$\\|\\delta Z\\|$ per gate and step").show(norms)
     fig.tight_layout()
-    return fig
+    totals = dict(zip(GATE_ORDER, norms.sum(axis=1)))
+    gate, step = np.unravel_index(int(np.argmax(norms)), norms.shape)
+    ranking = ", ".join(sorted(GATE_ORDER, key=lambda name: -totals[name]))
+    return describe(fig, f"Heat map of the size of δZ for each gate block (rows a, i, f, o) and step (columns 1 to "
+                         f"{norms.shape[1]}), brighter for larger. The largest is δZ_{GATE_ORDER[gate]} at t = "
+                         f"{step + 1}, {number(norms[gate, step])}. Over all steps the blocks rank {ranking}, "
+                         "largest first.")
 
 
 def plot_gate_gradient_steps(grads, steps=(12, 8, 4, 1)):
@@ -89,7 +133,12 @@ def plot_gate_gradient_steps(grads, steps=(12, 8, 4, 1)):
     fig.suptitle("$\\delta Z_t = [\\delta Z_a, \\delta Z_i, \\delta Z_f, \\delta Z_o]$ of every unit")
     fig.supxlabel(f"in each group, units 1 … {H} from left to right", fontsize=11)
     fig.tight_layout()
-    return fig
+    shown = np.stack([np.reshape(grads.dz[t - 1], -1)[: 4 * H] for t in steps])  # (steps, 4H)
+    k, row = np.unravel_index(int(np.argmax(np.abs(shown))), shown.shape)
+    return describe(fig, f"Bar charts of δZ_t for every unit, grouped by gate block a, i, f, o, at steps "
+                         f"{', '.join(map(str, steps))}, on one scale. The largest in size is "
+                         f"{number(shown[k, row])}, in block {GATE_ORDER[row // H]} (unit {row % H + 1}) at "
+                         f"t = {steps[k]}.")
 
 
 def plot_keep_bias_sweep(biases, norms, slopes):
@@ -112,7 +161,14 @@ def plot_keep_bias_sweep(biases, norms, slopes):
     right.set_ylabel("$\\max\\; f(1-f)$")
     right.set_title("the keep gate's slope")
     fig.tight_layout()
-    return fig
+    biases, norms, slopes = np.asarray(biases), np.asarray(norms), np.asarray(slopes)
+    f_block = GATE_ORDER.index("f")
+    return describe(fig, f"Two line charts against the keep-gate bias b_f from {number(biases[0])} to "
+                         f"{number(biases[-1])}. Left, on a log scale, the size of each gate block's δZ: δZ_f goes from "
+                         f"{number(norms[0, f_block])} to {number(norms[-1, f_block])}, largest "
+                         f"{number(norms[:, f_block].max())} at b_f = {number(biases[int(np.argmax(norms[:, f_block]))])}. "
+                         f"Right, the keep gate's largest slope f(1 - f), at most 1/4: from {number(slopes[0])} "
+                         f"through {number(slopes.max())} to {number(slopes[-1])}.")
 
 
 def plot_weight_accumulation(trace, grads, steps=(12, 8, 4, 1)):
@@ -130,7 +186,13 @@ def plot_weight_accumulation(trace, grads, steps=(12, 8, 4, 1)):
         ax.set_title(f"sum over t = {t} … {len(running)}" if t > 1 else "all steps: $\\delta W$")
     fig.colorbar(image, ax=axes, fraction=0.03, label="entry of the sum")
     fig.suptitle("$\\delta W = \\sum_t \\delta Z_t I_t^\\top$, accumulated from t = T down to 1")
-    return fig
+    row, column = np.unravel_index(int(np.argmax(np.abs(running[0]))), running[0].shape)
+    part = f"x_t column {column + 1}" if column < D else f"h_{{t-1}} column {column - D + 1}"
+    return describe(fig, f"Four heat maps of the running sum of δZ_t I_t^T, red positive and blue negative, rows in "
+                         f"gate blocks a, i, f, o and columns split into x_t and h_{{t-1}}: the sum over steps "
+                         f"{', '.join(f'{t} to {len(running)}' for t in steps)}. Only the last, over every step, is "
+                         f"δW. Its largest entry in size is {number(running[0][row, column])}, in block "
+                         f"{GATE_ORDER[row // H]}, {part}.")
 
 
 def plot_loss_curve(losses, title: str = "training loss"):
@@ -142,7 +204,10 @@ def plot_loss_curve(losses, title: str = "training loss"):
     ax.set_ylabel("mean squared error")
     ax.set_title(title)
     fig.tight_layout()
-    return fig
+    losses = np.asarray(losses, dtype=float)
+    return describe(fig, f"Line chart of the training loss over {len(losses)} optimizer steps, on a log scale: "
+                         f"from {number(losses[0])} at the start to {number(np.mean(losses[-10:]))} at the end "
+                         "(mean of the last ten steps).")
 
 
 def plot_predictions(x, y, before, after, title: str = "one held-out sequence"):
@@ -159,20 +224,30 @@ def plot_predictions(x, y, before, after, title: str = "one held-out sequence"):
     ax.set_title(title)
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     fig.tight_layout()
-    return fig
+    y, before, after = (np.asarray(v, dtype=float) for v in (y, before, after))
+    return describe(fig, f"Chart of one sequence of {len(steps)} steps: the input x_t, the target y_t, and the "
+                         "network's output before and after training. The mean distance from the target is "
+                         f"{number(np.mean(np.abs(before - y)))} before training and {number(np.mean(np.abs(after - y)))} after.")
 
 
 def plot_gradient_decay(settings, T: int = 100, title: str | None = None):
     """Small multiples of :func:`gradient_decay`, one panel per ``(label, keep_bias, scale)``."""
     fig, axes = plt.subplots(1, len(settings), figsize=(4.2 * len(settings), 4.0), sharey=True)
+    ends = []
     for ax, (label, keep_bias, scale) in zip(np.atleast_1d(axes), settings):
         panel = DecayCurves(ax, T_max=T, title=label)
-        panel.update(gradient_decay(T, keep_bias, scale))
+        curves = gradient_decay(T, keep_bias, scale)
+        panel.update(curves)
+        ends.append(f"{label}: LSTM about 10^{np.log10(curves['lstm'][-1]):.0f}, "
+                    f"RNN about 10^{np.log10(curves['rnn'][-1]):.0f}")
         if ax is not np.atleast_1d(axes)[0]:
             ax.set_ylabel("")
     fig.suptitle(title or "how far back the gradient of $L = g \\cdot h_T$ reaches")
     fig.tight_layout()
-    return fig
+    return describe(fig, f"Log-scale line charts, one per setting, of how the gradient's size "
+                         f"changes with the distance back from the last of {T} steps: the LSTM's δS_t and the RNN's "
+                         f"δh_t, each relative to its size at the last step. {T - 1} steps back, the sizes are: "
+                         f"{'; '.join(ends)}.")
 
 
 def plot_training_curves(curves: dict[str, list[float]], title: str = "training loss", ylabel: str = "loss",
@@ -205,7 +280,12 @@ def plot_training_curves(curves: dict[str, list[float]], title: str = "training 
     else:
         ax.legend(frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
     fig.tight_layout()
-    return fig
+    summary = "; ".join(f"{label}: from {number(np.asarray(values, dtype=float)[:10].mean())} to "
+                        f"{number(np.asarray(values, dtype=float)[-10:].mean())}" for label, values in curves.items())
+    return describe(fig, f"Line chart of {ylabel} against optimizer step{', on a log scale' if log else ''}, a line "
+                         f"for each of {len(curves)}{f', each a running mean of {smooth} steps' if smooth > 1 else ''}"
+                         f"{f', with a dashed line for the {line[1]} at {number(line[0])}' if line else ''}. Means of "
+                         f"the first and the last ten steps: {summary}.")
 
 
 def plot_runs(groups: dict[str, list], title: str = "training loss", ylabel: str = "loss",
@@ -250,18 +330,30 @@ def plot_runs(groups: dict[str, list], title: str = "training loss", ylabel: str
     ax.set_title(title, pad=14)
     ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     fig.tight_layout()
-    return fig
+    summary = []
+    for label, runs in groups.items():
+        stopped = sum(len(run) < longest for run in runs)
+        ends = [float(np.median(np.asarray(run, dtype=float)[-30:])) for run in runs if len(run) == longest]
+        summary.append(f"{label}: {stopped} of {len(runs)} runs stopped early"
+                       + (f", the others ended near {number(np.median(ends))} (median)" if ends else ""))
+    return describe(fig, f"Log-scale line chart of {ylabel} against optimizer step for several runs per setting, "
+                         f"each run a thin line and the setting's median a thick one; an × marks where a run stopped "
+                         f"because a gradient overflowed. Per setting: {'; '.join(summary)}.")
 
 
 def plot_scalar_graph(settings):
     """Small multiples of the two-path scalar graph, one per ``(s, o, f)`` in ``settings``."""
     fig, axes = plt.subplots(1, len(settings), figsize=(7.2 * len(settings), 5.0))
+    shown = []
     for ax, (s, o, f) in zip(np.atleast_1d(axes), settings):
         graph = ScalarGraphDiagram(ax)
         grads = graph.update(s, o, f)
         ax.set_title(f"s = {s}, o = {o}, f = {f}:  ∂L/∂s = {grads['s']:.2f}")
+        shown.append(f"at s = {s}, o = {o}, f = {f}, ∂L/∂s = {grads['s']:.2f}")
     fig.tight_layout()
-    return fig
+    return describe(fig, "Diagram of the graph t = tanh s, h = o·t, n = f·s, L = h + n, each node with its value and "
+                         "gradient and each edge as wide as the gradient flowing back along it: s reaches L along two "
+                         f"paths, through h and through n, and ∂L/∂s is their sum, o·(1 - t²) + f. {'; '.join(shown).capitalize()}.")
 
 
 def plot_gradcheck(errors: dict[str, float], threshold: float = 1e-7, title: str | None = None):
@@ -278,7 +370,10 @@ def plot_gradcheck(errors: dict[str, float], threshold: float = 1e-7, title: str
     ax.set_ylabel("relative error")
     ax.set_title(title or "backward pass vs finite differences")
     fig.tight_layout()
-    return fig
+    passed = int(np.sum(values < threshold))
+    return describe(fig, f"Bar chart, on a log scale, of the relative error between the backward pass and finite "
+                         f"differences for {', '.join(names)}, with the pass line at {threshold:.0e}: {passed} of "
+                         f"{len(names)} below it; the largest is {number(values.max())}, for {names[int(np.argmax(values))]}.")
 
 
 __all__ = [

@@ -27,7 +27,7 @@ from .._checks import positive_int
 from ..data import lesson_problem
 from ..measures import (gate_gradient_norms, gradient_decay, path_norms, path_sizes, unit_history, unit_values,
                         weight_gradient_shares)
-from ..params import gate_slice
+from ..params import GATE_ORDER, gate_slice
 from ..sequence import lstm_backward, lstm_forward
 from .diagram import CellDiagram
 from .graph_diagram import ScalarGraphDiagram
@@ -154,14 +154,17 @@ def forward_stepper(T: int = 12, input_size: int = 2, hidden_size: int = 3, seed
         panels["diagram"].ax.set_title(f"step t = {setting['t']}, unit {j + 1}")
         if _warned(panels, message, blank=("gates", "history")):
             panels["diagram"].show_values(None)
-            return
-        panels["diagram"].show_values(unit_values(trace, k, j))
+            return f"t = {setting['t']}: {message.splitlines()[0]}"
+        values = unit_values(trace, k, j)
+        panels["diagram"].show_values(values)
         lim = 1.05 if not setting["mode"] else nice_limit(symmetric_limit(trace.gates))
         panels["gates"].update(trace.gates[k], ylim=(-lim, lim))
         panels["gates"].highlight(j)
         panels["gates"].ax.set_title(f"gates of all {hidden_size} units at t = {setting['t']}")
         panels["history"].show(unit_history(trace, j), setting["t"])
         panels["history"].ax.set_title(f"unit {j + 1} so far: steps 1 … {setting['t']}")
+        return (f"t = {setting['t']}, unit {j + 1}: a = {values['a']:.2f}, i = {values['i']:.2f}, "
+                f"f = {values['f']:.2f}, o = {values['o']:.2f}; S = {values['s']:.2f}, h = {values['h']:.2f}")
 
     return FigureStepper(fig, controls, [["play", "t", "unit"], ["mode"], ["scale"]], update, panels)
 
@@ -200,12 +203,16 @@ def state_gradient_stepper(T: int = 12, input_size: int = 2, hidden_size: int = 
         panels["diagram"].ax.set_title(f"backward step t = {setting['t']}: δS = path 1 + path 2")
         if _warned(panels, message, blank=("units", "flow")):
             panels["diagram"].show_gradient_paths(None)
-            return
+            return f"t = {setting['t']}: {message.splitlines()[0]}"
         scale = max(max(path_sizes(grads, kk).values()) for kk in range(T))
-        panels["diagram"].show_gradient_paths(path_sizes(grads, k), scale=scale)
+        sizes = path_sizes(grads, k)
+        panels["diagram"].show_gradient_paths(sizes, scale=scale)
         limit = symmetric_limit(np.concatenate([grads.ds_via_h.ravel(), grads.ds_via_next.ravel(), grads.ds.ravel()]))
         panels["units"].update(grads.ds_via_h[k], grads.ds_via_next[k], setting["t"], limit)
         panels["flow"].update(*path_norms(grads), t=setting["t"])
+        via_h, via_next = grads.ds_via_h[k], grads.ds_via_next[k]
+        return (f"t = {setting['t']}, unit 1: δS = {via_h[0] + via_next[0]:.2f} = path 1 {via_h[0]:.2f} + path 2 "
+                f"{via_next[0]:.2f}; over all units, sizes path 1 {sizes['via_h']:.2f}, path 2 {sizes['via_next']:.2f}")
 
     return FigureStepper(fig, controls, [["play", "t"], ["mode"], ["loss"], ["keep_bias", "scale"]], update, panels)
 
@@ -241,6 +248,10 @@ def gate_gradient_explorer(T: int = 12, input_size: int = 2, hidden_size: int = 
         panels["step"].ax.set_title(f"δZ of every unit at t = {setting['t']}")
         panels["sigmoid"].update(trace.z[k][gate_slice("f", hidden_size)], setting["keep_bias"])
         panels["warning"].update(explosion_message(grads.dz, what="gradient δZ"))
+        sizes = ", ".join(f"δZ_{name} {size:.2g}" for name, size in zip(GATE_ORDER, gate_gradient_norms(grads)[:, k]))
+        keep = trace.f[k]
+        return (f"t = {setting['t']}, keep bias {setting['keep_bias']:+.1f}: sizes {sizes}; "
+                f"largest keep-gate slope f(1 - f) = {np.max(keep * (1 - keep)):.3f}")
 
     return FigureStepper(fig, controls, [["play", "t"], ["keep_bias"]], update, panels)
 
@@ -283,6 +294,9 @@ def weight_gradient_stepper(T: int = 12, input_size: int = 2, hidden_size: int =
         done.set_text("sum complete: equals δW" if t == 1 else
                       f"still missing steps 1 … {t - 1}: largest gap to δW {gap:.2g}")
         bar_ax.set_title("each step's contribution (the faded ones are not added yet)")
+        return (f"t = {t}: adds δZ_{t} I_{t}ᵀ, of size {sizes[k]:.2g}; "
+                + ("the sum over all steps is complete and equals δW" if t == 1 else
+                   f"the sum over t = {t} … {T} still misses steps 1 … {t - 1} (largest gap to δW {gap:.2g})"))
 
     return FigureStepper(fig, controls, [["play", "t"]], update, panels)
 
@@ -304,6 +318,10 @@ def chain_rule_explorer(s: float = 0.5, o: float = 0.8, f: float = 0.6) -> Figur
     def update():
         grads = panels["graph"].update(controls["s"].value, controls["o"].value, controls["f"].value)
         panels["graph"].ax.set_title(f"∂L/∂s = o·(1 - t²) + f = {grads['s']:.2f}")
+        s, o, f = (controls[name].value for name in "sof")
+        path1 = o * (1 - np.tanh(s) ** 2)
+        return (f"s = {s:.2f}, o = {o:.2f}, f = {f:.2f}: ∂L/∂s = {grads['s']:.2f} = path 1 o·(1 - t²) {path1:.2f} "
+                f"+ path 2 f {f:.2f}")
 
     return FigureStepper(fig, controls, [["s", "o", "f"]], update, panels)
 
@@ -341,6 +359,12 @@ def gradient_decay_explorer(T: int = 100, T_max: int = 300) -> FigureStepper:
         panels["curves"].ax.set_title(f"loss at the last of T = {setting['T']} steps: keep bias {setting['keep_bias']:+.1f}, "
                                       f"W ×{setting['scale']:.2f}")
         panels["warning"].update(_cut_off_message(curves))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lstm, rnn = np.log10(curves["lstm"][-1]), np.log10(curves["rnn"][-1])
+        sizes = (f"LSTM ‖δS‖ × 10^{lstm:.0f}, RNN ‖δh‖ × 10^{rnn:.0f}" if np.isfinite([lstm, rnn]).all()
+                 else "a gradient overflowed")
+        return (f"T = {setting['T']}, keep bias {setting['keep_bias']:+.1f}, W ×{setting['scale']:.2f}: "
+                f"{setting['T'] - 1} steps back, {sizes}")
 
     return FigureStepper(fig, controls, [["T"], ["keep_bias", "scale"]], update, panels)
 

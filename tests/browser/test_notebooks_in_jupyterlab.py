@@ -162,6 +162,11 @@ def _check_stepper(page, stepper, name: str) -> None:
     assert readout.inner_text() != start_value, f"{name}: the slider did not move"
     _settled_src(image)
     assert image.screenshot() != before_png, f"{name}: the figure looks the same after moving the slider"
+    # The line of text under the figure says the step the slider now shows.
+    status = stepper.locator("[role=status]")
+    page.wait_for_function("([s, r]) => s.textContent.startsWith('t = ' + r.textContent.trim() + ':') || "
+                           "s.textContent.startsWith('t = ' + r.textContent.trim() + ',')",
+                           arg=[status.element_handle(), readout.element_handle()], timeout=FIGURE_TIMEOUT_MS)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
