@@ -46,7 +46,7 @@ def forward_and_back(T=12, scale=1.0, keep_bias=0.0, linear=False, last_only=Fal
 def test_builder_needs_no_arguments_and_shows_a_png(builder):
     stepper = builder()
     assert isinstance(stepper, ipywidgets.VBox)
-    assert isinstance(stepper.children[-1], ipywidgets.Image)
+    assert stepper.children[-2] is stepper.image and isinstance(stepper.image, ipywidgets.Image)
     assert bytes(stepper.image.value).startswith(b"\x89PNG")
     # every control is reachable through .children
     reachable = find(stepper, ipywidgets.ValueWidget)

@@ -2,7 +2,8 @@
 
 Every builder here can be called with no arguments and returns a
 :class:`~lstm_core.figures.stepper.FigureStepper`, an ``ipywidgets.VBox`` whose ``.children``
-are rows of controls and, last, an ``ipywidgets.Image`` showing the figure. The time
+are rows of controls, an ``ipywidgets.Image`` showing the figure, and a line of text
+saying what it shows (``stepper.readout_text``), for screen readers too. The time
 steppers have a ``Play`` button linked to a slider ``t``; every builder's controls are
 also in ``stepper.controls``, by name.
 
