@@ -80,20 +80,25 @@ def weight_gradient_shares(grads) -> tuple[np.ndarray, np.ndarray]:
 
 
 def gradient_decay(T: int = 100, keep_bias: float = 0.0, scale: float = 1.0, hidden_size: int = 16,
-                   input_size: int = 4, seed: int = 0) -> dict[str, np.ndarray]:
+                   input_size: int = 4, seed: int = 0, input_scale: float = 0.1) -> dict[str, np.ndarray]:
     """How far back a gradient reaches, in an LSTM and in a vanilla RNN of the same size.
 
-    Both read the same small random inputs (standard deviation 0.1, so that the
-    recurrence rather than the input drives the state); the loss reads only the last output,
-    ``L = g · h_T`` with a fixed unit vector ``g``. ``scale`` multiplies both networks'
-    default weight range ``1/sqrt(H)``; ``keep_bias`` is the LSTM's ``b_f``.
+    Both read the same small random inputs (standard deviation ``input_scale``, so that
+    the recurrence rather than the input drives the state); the loss reads only the last
+    output, ``L = g · h_T`` with a fixed random unit vector ``g``. ``scale`` multiplies
+    both networks' default weight range ``1/sqrt(H)``; ``keep_bias`` is the LSTM's ``b_f``.
 
-    Returns ``distance`` (T,) = T - t, and per step ``lstm`` = ``‖δS_t‖ / ‖δS_T‖`` and
-    ``rnn`` = ``‖δh_t‖ / ‖δh_T‖``, ordered by distance (0 = the last step): each
-    relative to its size at the last step, so that the two start level.
+    Returns, ordered by distance back from the last step (``distance`` (T,) = T - t), each
+    relative to its size at the last step so that all start level:
+
+    - ``lstm``: the LSTM's ``‖δS_t‖``;
+    - ``lstm_dh``: the LSTM's ``‖δh_t‖``, to set beside the RNN's;
+    - ``rnn``: the RNN's ``‖δh_t‖``;
+    - ``carousel``: ``‖δS_T ⊙ f_T ⊙ f_{T-1} ⊙ … ⊙ f_{t+1}‖``, what path 2 alone would carry
+      back: the constant error carousel, without the feedback of path 1.
     """
     rng = np.random.default_rng(seed)
-    x = 0.1 * rng.standard_normal((T, input_size))
+    x = input_scale * rng.standard_normal((T, input_size))
     g = rng.standard_normal(hidden_size)
     dh_loss = np.zeros((T, hidden_size))
     dh_loss[-1] = g / np.linalg.norm(g)
@@ -101,11 +106,19 @@ def gradient_decay(T: int = 100, keep_bias: float = 0.0, scale: float = 1.0, hid
     lstm = init_params(input_size, hidden_size, seed=seed, keep_bias=keep_bias, scale=weight_range)
     rnn = init_rnn_params(input_size, hidden_size, seed=seed, scale=weight_range)
     with np.errstate(all="ignore"):
-        ds = lstm_backward(lstm, lstm_forward(lstm, x), dh_loss).ds
+        trace = lstm_forward(lstm, x)
+        grads = lstm_backward(lstm, trace, dh_loss)
         dh_rnn = rnn_backward(rnn, rnn_forward(rnn, x), dh_loss).dh
-        lstm_sizes = np.linalg.norm(ds, axis=1)[::-1]
-        rnn_sizes = np.linalg.norm(dh_rnn, axis=1)[::-1]
-        return {"distance": np.arange(T), "lstm": lstm_sizes / lstm_sizes[0], "rnn": rnn_sizes / rnn_sizes[0]}
+        keep_after = np.ones((T, hidden_size))  # keep_after[k] = f_{k+2} ⊙ … ⊙ f_T, the keep gates after step k + 1
+        keep_after[:-1] = np.cumprod(trace.f[:0:-1], axis=0)[::-1]
+        carried = grads.ds[-1] * keep_after  # (T, H): δS_T carried back by path 2 alone
+
+        def by_distance(values):  # (T, H) -> (T,) sizes, last step first, relative to it
+            sizes = np.linalg.norm(values, axis=1)[::-1]
+            return sizes / sizes[0]
+
+        return {"distance": np.arange(T), "lstm": by_distance(grads.ds), "lstm_dh": by_distance(grads.dh),
+                "rnn": by_distance(dh_rnn), "carousel": by_distance(carried)}
 
 
 __all__ = [

@@ -55,3 +55,15 @@ def test_unit_history_is_one_units_column(run):
     np.testing.assert_array_equal(history["gates"][:, 2], trace.f[:, 2])  # columns in gate order a, i, f, o
     np.testing.assert_array_equal(history["s"], trace.s[:, 2])
     np.testing.assert_array_equal(history["h"], trace.h[:, 2])
+
+
+def test_gradient_decay_shows_the_carousel_as_the_product_of_keep_gates():
+    curves = measures.gradient_decay(T=30, keep_bias=3.0)
+    params = lc.init_params(4, 16, seed=0, keep_bias=3.0, scale=1 / 4)
+    x = 0.1 * np.random.default_rng(0).standard_normal((30, 4))
+    f = lc.lstm_forward(params, x).f  # (T, H): the keep gates of the same LSTM on the same inputs
+    assert curves["carousel"][0] == 1.0 and curves["lstm"][0] == 1.0
+    # one step back, path 2 alone is δS_T ⊙ f_T: it shrinks by the keep gate of the last step
+    assert curves["carousel"][1] < 1.0 and np.all(np.diff(curves["carousel"]) <= 0)
+    # 29 steps back, each unit's share is multiplied by 29 keep gates
+    assert np.min(f) ** 29 * (1 - 1e-9) <= curves["carousel"][-1] <= np.max(f) ** 29 * (1 + 1e-9)

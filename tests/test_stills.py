@@ -30,7 +30,7 @@ FIGURES = [
     lambda trace, grads: stills.plot_loss_curve([1.0, 0.5, 0.1]),
     lambda trace, grads: stills.plot_predictions(*np.ones((4, 5))),
     lambda trace, grads: stills.plot_runs({"a": [[1.0, 0.5], [1.0, 2.0, np.inf]]}),
-    lambda trace, grads: stills.plot_gradient_decay([("default", 0.0, 1.0)], T=20),
+    lambda trace, grads: stills.plot_gradient_decay({"default": measures.gradient_decay(T=20)}),
     lambda trace, grads: stills.plot_training_curves({"a": [1.0, 0.5, 0.2]}, line=(1.0, "threshold")),
     lambda trace, grads: stills.plot_scalar_graph([(0.5, 0.8, 0.6)]),
 ]

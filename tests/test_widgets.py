@@ -237,8 +237,10 @@ def test_gradient_decay_explorer_draws_both_networks_and_reports_explosions():
     stepper.controls["T"].value = 50
     curves = measures.gradient_decay(50, 0.0, 1.0)
     panel = stepper.panels["curves"]
-    np.testing.assert_allclose(panel.lstm.get_ydata(), np.clip(curves["lstm"], 1e-30, None))
-    assert len(panel.rnn.get_xdata()) == 50
+    for key in ("lstm", "carousel", "lstm_dh", "rnn"):  # δS, path 2 alone, and δh of both networks
+        np.testing.assert_allclose(panel.lines[key].get_ydata(), np.clip(curves[key], 1e-30, None))
+    assert len(panel.lines["rnn"].get_xdata()) == 50
+    assert panel.ax.get_xlim() == (0, 49)  # the time axis follows T
     assert not stepper.panels["warning"].text.get_visible()
     stepper.controls["T"].value = 300
     stepper.controls["scale"].value = 8.0

@@ -40,4 +40,11 @@ def number(value: float) -> str:
     return f"{value:.2g}"
 
 
-__all__ = ["describe", "description", "number"]
+def power_of_ten(value: float) -> str:
+    """``value`` rounded to a power of ten, as ``10^k``."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        power = np.log10(float(value))
+    return f"10^{int(round(power))}" if np.isfinite(power) else number(value)
+
+
+__all__ = ["describe", "description", "number", "power_of_ten"]

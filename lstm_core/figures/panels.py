@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FixedLocator, MaxNLocator, NullFormatter
 
 from ..activations import sigmoid
 from ..params import GATE_ORDER
@@ -380,43 +380,58 @@ class SigmoidSlope:
 
 
 class DecayCurves:
-    """``‖δS_t‖`` of an LSTM and ``‖δh_t‖`` of an RNN against the distance back in time, log scale.
+    """How far back the gradient reaches, log scale, against the distance back in time.
 
-    Both are relative to their size at the last step (see :func:`lstm_core.measures.gradient_decay`).
+    Four curves from :func:`lstm_core.measures.gradient_decay`, each relative to its size
+    at the last step: the LSTM's ``‖δS_t‖``; path 2 alone, the product of keep gates
+    (the constant error carousel); and, like for like, the LSTM's and the RNN's ``‖δh_t‖``.
 
-    The axes are fixed (distance 0 … ``T_max``, sizes ``10^-30 … 10^30``) so that moving a
-    slider only redraws the curves; values outside are pinned to the edge and reported.
+    The y axis is fixed (``10^-30 … 10^30``, a tick every decade, labelled every ten) so
+    that moving a slider only redraws the curves; values outside are pinned to the edge
+    and reported. The x axis runs over the sequence shown, 0 … T - 1 steps back.
     """
 
     LOW, HIGH = 1e-30, 1e30
+    CURVES = (  # key, label, colour, line style
+        ("lstm", "LSTM: $\\|\\delta S_t\\|$", STATE_COLORS["s"], "-"),
+        ("carousel", "LSTM, path 2 alone: $\\|\\delta S_T \\odot \\prod f\\|$", PATH_COLORS["via_next"], ":"),
+        ("lstm_dh", "LSTM: $\\|\\delta h_t\\|$", STATE_COLORS["h"], "-"),
+        ("rnn", "RNN: $\\|\\delta h_t\\|$", GATE_COLORS["a"], "--"),
+    )
 
-    def __init__(self, ax, T_max: int = 300, title: str | None = None):
+    def __init__(self, ax, T_max: int = 300, title: str | None = None, legend: bool = True):
         self.ax = ax
-        self.lstm = ax.plot([], [], color=STATE_COLORS["s"], lw=2.4, label="LSTM: $\\|\\delta S_t\\|$")[0]
-        self.rnn = ax.plot([], [], color=STATE_COLORS["h"], lw=2.4, ls="--", label="RNN: $\\|\\delta h_t\\|$")[0]
+        self.lines = {key: ax.plot([], [], color=color, lw=2.4, ls=style, label=label)[0]
+                      for key, label, color, style in self.CURVES}
         ax.set_yscale("log")
-        ax.set_xlim(0, T_max)
+        ax.set_xlim(0, T_max - 1)
         ax.set_ylim(self.LOW, self.HIGH)
+        ax.yaxis.set_major_locator(FixedLocator(10.0 ** np.arange(-30, 31, 10)))
+        ax.yaxis.set_minor_locator(FixedLocator(10.0 ** np.arange(-30, 31)))
+        ax.yaxis.set_minor_formatter(NullFormatter())
         ax.axhline(1.0, color="0.6", lw=1, zorder=0.5)
         ax.set_xlabel("steps back from the loss, $T - t$")
         ax.set_ylabel("size relative to the last step")
-        ax.legend(loc="upper right", frameon=False).set_zorder(-1)
-        self.note = ax.text(0.03, 0.04, "", transform=ax.transAxes, fontsize=11, va="bottom")
+        if legend:  # under the axes, clear of the curves
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False, fontsize=11)
+        self.note = ax.text(0.03, 0.04, "", transform=ax.transAxes, fontsize=10.5, va="bottom")
         if title:
             ax.set_title(title)
-        self.dynamic = [self.lstm, self.rnn, self.note]
+        self.dynamic = [*self.lines.values(), self.note]
 
     def update(self, curves: dict[str, np.ndarray]) -> None:
         """``curves`` as :func:`lstm_core.measures.gradient_decay` returns them."""
-        d = curves["distance"]
-        for line, values in ((self.lstm, curves["lstm"]), (self.rnn, curves["rnn"])):
-            shown = np.nan_to_num(values, nan=self.HIGH, posinf=self.HIGH)
-            line.set_data(d, np.clip(shown, self.LOW, self.HIGH))
-        last = len(d) - 1
-        vanished = [name for name in ("lstm", "rnn") if np.nanmin(curves[name]) < self.LOW]
-        floor = f"\n(below {self.LOW:.0e}, drawn on the bottom edge: {' and '.join(n.upper() for n in vanished)})" \
-            if vanished else ""
-        self.note.set_text(f"{last} steps back:\nLSTM {_sci(curves['lstm'][-1])}\nRNN  {_sci(curves['rnn'][-1])}{floor}")
+        distance = curves["distance"]
+        for key, line in self.lines.items():
+            shown = np.nan_to_num(curves[key], nan=self.HIGH, posinf=self.HIGH)
+            line.set_data(distance, np.clip(shown, self.LOW, self.HIGH))
+        self.ax.set_xlim(0, max(len(distance) - 1, 1))
+        last = len(distance) - 1
+        names = {"lstm": "LSTM δS", "carousel": "path 2 alone", "lstm_dh": "LSTM δh", "rnn": "RNN δh"}
+        vanished = [names[key] for key in self.lines if np.nanmin(curves[key]) < self.LOW]
+        floor = f"\n(below {self.LOW:.0e}, on the bottom edge: {', '.join(vanished)})" if vanished else ""
+        self.note.set_text(f"{last} steps back:\n" + "\n".join(f"{names[key]} {_sci(curves[key][-1])}" for key in self.lines)
+                           + floor)
 
 
 def _sci(v: float) -> str:

@@ -15,7 +15,7 @@ from matplotlib.ticker import MaxNLocator
 from ..measures import (gate_gradient_norms, gradient_decay, path_norms, path_sizes, unit_history, unit_values,
                         weight_gradient_shares)
 from ..params import GATE_ORDER
-from .alt_text import describe, number
+from .alt_text import describe, number, power_of_ten
 from .diagram import CellDiagram
 from .graph_diagram import ScalarGraphDiagram
 from .panels import DecayCurves, FlowBars, GateBars, GateGradientHeatmap, UnitHistory, label_gate_blocks, symmetric_limit
@@ -230,24 +230,26 @@ def plot_predictions(x, y, before, after, title: str = "one held-out sequence"):
                          f"{number(np.mean(np.abs(before - y)))} before training and {number(np.mean(np.abs(after - y)))} after.")
 
 
-def plot_gradient_decay(settings, T: int = 100, title: str | None = None):
-    """Small multiples of :func:`gradient_decay`, one panel per ``(label, keep_bias, scale)``."""
-    fig, axes = plt.subplots(1, len(settings), figsize=(4.2 * len(settings), 4.0), sharey=True)
+def plot_gradient_decay(runs: dict[str, dict], title: str | None = None):
+    """Small multiples of :func:`~lstm_core.measures.gradient_decay`, one panel per ``label: curves`` of ``runs``."""
+    fig, axes = plt.subplots(1, len(runs), figsize=(4.2 * len(runs), 4.0), sharey=True)
     ends = []
-    for ax, (label, keep_bias, scale) in zip(np.atleast_1d(axes), settings):
-        panel = DecayCurves(ax, T_max=T, title=label)
-        curves = gradient_decay(T, keep_bias, scale)
+    T = max(len(curves["distance"]) for curves in runs.values())
+    for ax, (label, curves) in zip(np.atleast_1d(axes), runs.items()):
+        panel = DecayCurves(ax, T_max=T, title=label, legend=False)
         panel.update(curves)
-        ends.append(f"{label}: LSTM about 10^{np.log10(curves['lstm'][-1]):.0f}, "
-                    f"RNN about 10^{np.log10(curves['rnn'][-1]):.0f}")
+        ends.append(f"{label}: LSTM δS about {power_of_ten(curves['lstm'][-1])}, path 2 alone about "
+                    f"{power_of_ten(curves['carousel'][-1])}, LSTM δh about {power_of_ten(curves['lstm_dh'][-1])}, "
+                    f"RNN δh about {power_of_ten(curves['rnn'][-1])}")
         if ax is not np.atleast_1d(axes)[0]:
             ax.set_ylabel("")
     fig.suptitle(title or "how far back the gradient of $L = g \\cdot h_T$ reaches")
-    fig.tight_layout()
-    return describe(fig, f"Log-scale line charts, one per setting, of how the gradient's size "
-                         f"changes with the distance back from the last of {T} steps: the LSTM's δS_t and the RNN's "
-                         f"δh_t, each relative to its size at the last step. {T - 1} steps back, the sizes are: "
-                         f"{'; '.join(ends)}.")
+    fig.legend(handles=list(panel.lines.values()), loc="lower center", ncol=4, frameon=False, fontsize=11)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    return describe(fig, f"Log-scale line charts, one per setting, of how the gradient's size changes with the "
+                         f"distance back from the last of {T} steps, each relative to its size at the last step: the "
+                         f"LSTM's δS_t, what path 2 alone (the product of keep gates) would carry, and the LSTM's and "
+                         f"the RNN's δh_t. {T - 1} steps back, the sizes are: {'; '.join(ends)}.")
 
 
 def plot_training_curves(curves: dict[str, list[float]], title: str = "training loss", ylabel: str = "loss",

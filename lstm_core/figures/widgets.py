@@ -30,6 +30,7 @@ from ..measures import (gate_gradient_norms, gradient_decay, path_norms, path_si
                         weight_gradient_shares)
 from ..params import GATE_ORDER, gate_slice
 from ..sequence import lstm_backward, lstm_forward
+from .alt_text import power_of_ten
 from .diagram import CellDiagram
 from .graph_diagram import ScalarGraphDiagram
 from .panels import (
@@ -327,6 +328,12 @@ def chain_rule_explorer(s: float = 0.5, o: float = 0.8, f: float = 0.6) -> Figur
     return FigureStepper(fig, controls, [["s", "o", "f"]], update, panels)
 
 
+def _orders_of_magnitude(curves) -> str:
+    """Where each curve of :func:`~lstm_core.measures.gradient_decay` ends, as a power of ten."""
+    names = {"lstm": "LSTM ‖δS‖", "carousel": "path 2 alone", "lstm_dh": "LSTM ‖δh‖", "rnn": "RNN ‖δh‖"}
+    return ", ".join(f"{name} × {power_of_ten(curves[key][-1])}" for key, name in names.items())
+
+
 def _cut_off_message(curves) -> str | None:
     """Which network's gradient left the plot's range, and from how many steps back."""
     for name, label in (("rnn", "RNN"), ("lstm", "LSTM")):
@@ -350,7 +357,7 @@ def gradient_decay_explorer(T: int = 100, T_max: int = 300) -> FigureStepper:
                 "scale": widgets.FloatLogSlider(value=1.0, base=2, min=-2, max=3, step=0.25, description="W scale ×",
                                                 continuous_update=False, readout_format=".2f")}
     fig = _figure(10, 5.4)
-    panels = {"curves": DecayCurves(fig.add_subplot(), T_max=T_max), "warning": WarningText(fig, y=0.3)}
+    panels = {"curves": DecayCurves(fig.add_subplot(), T_max=T_max), "warning": WarningText(fig, y=0.62)}
     compute = lru_cache(maxsize=128)(gradient_decay)
 
     def update():
@@ -360,10 +367,7 @@ def gradient_decay_explorer(T: int = 100, T_max: int = 300) -> FigureStepper:
         panels["curves"].ax.set_title(f"loss at the last of T = {setting['T']} steps: keep bias {setting['keep_bias']:+.1f}, "
                                       f"W ×{setting['scale']:.2f}")
         panels["warning"].update(_cut_off_message(curves))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            lstm, rnn = np.log10(curves["lstm"][-1]), np.log10(curves["rnn"][-1])
-        sizes = (f"LSTM ‖δS‖ × 10^{lstm:.0f}, RNN ‖δh‖ × 10^{rnn:.0f}" if np.isfinite([lstm, rnn]).all()
-                 else "a gradient overflowed")
+        sizes = _orders_of_magnitude(curves)
         return (f"T = {setting['T']}, keep bias {setting['keep_bias']:+.1f}, W ×{setting['scale']:.2f}: "
                 f"{setting['T'] - 1} steps back, {sizes}")
 
