@@ -45,7 +45,10 @@ KERNEL_NOTE = ("An interactive figure (sliders and a Play button) is here in the
 
 # The site's own styling, after JupyterLab's: dark prompts, readable maths, a back link.
 SITE_CSS = """
-.jp-InputPrompt, .jp-OutputPrompt { color: #3b3b3b; opacity: 1; }
+:root {
+  --jp-cell-prompt-not-active-opacity: 1;
+  --jp-cell-prompt-not-active-font-color: #3b3b3b;  /* In [n]: and Out[n]:, 11:1 on white */
+}
 .jp-InputArea-editor, .jp-InputArea-editor .highlight { background: #ffffff; }
 .jp-InputArea-editor { border: 1px solid #767676; }
 .jp-RenderedHTMLCommon a, .site-nav a { color: #0b57a4; }
@@ -66,7 +69,7 @@ TEMPLATE = r"""
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block extra_css -%}<style type="text/css">{{ resources.site_css }}</style>{%- endblock extra_css -%}
+{%- block html_head_css -%}<style type="text/css">{{ resources.site_css }}</style>{%- endblock html_head_css -%}
 
 {%- block body_header -%}
 <body class="jp-Notebook" data-jp-theme-light="true" data-jp-theme-name="JupyterLab Light">
@@ -110,15 +113,16 @@ def _tex_command(match: re.Match) -> str:
     if name in _TEX_SPACES:
         return " "
     code = convert_symbol("\\" + name)
-    if code:
-        return chr(int(code, 16))
-    return name  # \tanh, \min, \ln ...: the name itself
+    if code:  # a Greek letter joins what follows (δS_t); an operator keeps its spaces (a ≤ b)
+        symbol = chr(int(code, 16))
+        return symbol if symbol.isalpha() else symbol + match.group(2)
+    return name + match.group(2)  # \tanh, \min, \ln ...: the name itself
 
 
 def tex_to_text(tex: str) -> str:
     """TeX as plain text: ``\\delta S_t`` -> ``δS_t``, ``W^{T}`` -> ``W^T``."""
     text = re.sub(r"\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}", r"\1/\2", tex)
-    text = re.sub(r"\\([A-Za-z]+|[^A-Za-z])\s*", _tex_command, text)
+    text = re.sub(r"\\([A-Za-z]+|[^A-Za-z])(\s*)", _tex_command, text)
     text = text.replace("{", "").replace("}", "")
     return re.sub(r"\s+", " ", text).strip()
 
