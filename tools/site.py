@@ -58,7 +58,8 @@ menclose[notation="box"] { border: 1px solid currentColor; padding: 0.15em 0.3em
 mtd[columnalign="right"] { text-align: right; }
 mtd[columnalign="left"] { text-align: left; padding-right: 2em; }
 .site-nav { max-width: 1100px; margin: 0.8rem auto 0; padding: 0 1rem; font-size: 1rem; }
-.site-note { border-left: 4px solid #0b57a4; padding: 0.4em 0.8em; margin: 0.4em 0; color: #1a1a1a; }
+.site-note { border-left: 4px solid #0b57a4; padding: 0.4em 0.8em; margin: 0.4em 0; color: #1a1a1a;
+             font-family: var(--jp-content-font-family); font-size: var(--jp-content-font-size1); }
 """
 
 # The lab template, less everything it would fetch from the network: require.js, MathJax,
@@ -89,7 +90,7 @@ TEMPLATE = r"""
 <div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
 {%- set alt = output | get_metadata('alt', 'image/png') -%}
 <img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
-{%- if alt %} alt="{{ alt | escape_html_keep_quotes }}"{% endif %}
+{%- if alt %} alt="{{ alt | escape_html }}"{% endif %}
 {%- set width = output | get_metadata('width', 'image/png') -%}
 {%- if width is not none %} width="{{ width | escape_html }}"{% endif %}
 {%- set height = output | get_metadata('height', 'image/png') -%}
@@ -255,8 +256,7 @@ INDEX = """<!DOCTYPE html>
   </ol>
   <h2>Reading these pages</h2>
   <p>They need no network and no kernel: open <code>index.html</code> from a folder or a
-  USB stick. Equations are MathML, which screen readers read, and each figure has a
-  text description.</p>
+  USB stick. The equations are MathML, which the browser draws and screen readers read.</p>
 </main>
 </body>
 </html>
