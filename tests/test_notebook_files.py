@@ -87,3 +87,48 @@ def test_every_stored_figure_carries_its_description(path):
             if "image/png" in output.get("data", {}):
                 alt = output.get("metadata", {}).get("image/png", {}).get("alt", "")
                 assert len(alt) >= 60 and alt.endswith("."), f"{path.name}, cell {k}: figure without a description"
+
+
+def test_static_site_loads_nothing_from_the_network(tmp_path):
+    """No script, style sheet or font from a CDN: the pages work from a folder offline
+    (tests/browser/test_site.py opens them with the network blocked)."""
+    _tool("site").build(tmp_path)
+    for page in sorted(tmp_path.glob("*.html")):
+        text = page.read_text()
+        assert not re.search(r"""<(script|link|img|iframe)\b[^>]*\b(src|href)=["']?(https?:)?//""", text), page.name
+        assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", text), page.name
+        assert "MathJax" not in text and "require.js" not in text, page.name
+        assert '<html lang="en">' in text, page.name
+
+
+def test_every_formula_of_the_notebooks_becomes_mathml():
+    """Each $…$ and $$…$$ of every notebook converts to well-formed MathML with no TeX
+    left in it: no command the converter did not know, no stray & or $."""
+    from xml.etree import ElementTree
+
+    site = _tool("site")
+    formulas = 0
+    for path in NOTEBOOKS:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "markdown":
+                continue
+            rendered = site.MarkdownWithMath(renderer=site.MathMLRenderer(escape=False)).render(cell.source)
+            for math in re.findall(r"<math\b.*?</math>", rendered, re.S):
+                formulas += 1
+                text = "".join(ElementTree.fromstring(math).itertext())
+                assert not re.search(r"[\\$&]", text), f"{path.name}: TeX left in {text!r}"
+                assert "merror" not in math, f"{path.name}: {math[:200]}"
+            prose = re.sub(r"<math\b.*?</math>|<code>.*?</code>|<pre\b.*?</pre>", "", rendered, flags=re.S)
+            assert "$" not in prose, f"{path.name}: maths left unconverted in {cell.source[:80]!r}"
+    assert formulas > 300
+
+
+def test_maths_in_code_is_left_alone_and_titles_are_plain_text():
+    site = _tool("site")
+    rendered = site.MarkdownWithMath(renderer=site.MathMLRenderer(escape=False)).render(
+        "Cost $\\delta S_t$; in code `echo $HOME` and\n\n```\nx = \"$5\"\n```\n")
+    assert rendered.count("<math") == 1
+    assert "<code>echo $HOME</code>" in rendered and "x = &quot;$5&quot;" in rendered
+    assert site.plain("3 · From $\\delta S_t$ and $\\delta h_t$ to **the** gates") == "3 · From δS_t and δh_t to the gates"
+    assert site.plain("Back: $\\delta I_t = W^T \\delta Z_t$") == "Back: δI_t = W^T δZ_t"
+    assert site.tex_to_text("\\operatorname{clip}(g) \\le \\frac{c}{\\|g\\|}") == "clip(g) ≤ c/‖g‖"
