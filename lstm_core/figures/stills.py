@@ -12,8 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from ..measures import (gate_gradient_norms, gradient_decay, path_norms, path_sizes, unit_history, unit_values,
-                        weight_gradient_shares)
+from ..measures import gate_gradient_norms, path_norms, path_sizes, unit_history, unit_values, weight_gradient_shares
 from ..params import GATE_ORDER
 from .alt_text import describe, number, power_of_ten
 from .diagram import CellDiagram
