@@ -70,7 +70,7 @@ def training_step(params, readout, x, y, loss: str = "mse"):
 
 
 def train(task, params, readout: ReadoutParams, optimizer: Optimizer, steps: int, loss: str = "mse",
-          clip: float | None = None, progress: bool = True, on_log=None, log_every: int = 100) -> History:
+          clip: float | None = None, progress=True, on_log=None, log_every: int = 100) -> History:
     """Train ``params`` (an LSTM or RNN layer) and ``readout`` for ``steps`` optimizer steps.
 
     Parameters
@@ -79,7 +79,10 @@ def train(task, params, readout: ReadoutParams, optimizer: Optimizer, steps: int
     optimizer : an :mod:`lstm_core.optim` optimizer (SGD, Momentum, Adam)
     loss : ``"mse"`` or ``"xent"`` (softmax cross-entropy on integer targets)
     clip : if given, rescale the gradient whenever its norm exceeds ``clip``
-    progress : print a one-line progress bar that updates in place
+    progress : how to show progress. ``True``: a one-line text bar that updates in place
+        (:class:`TextBar`); a progress-bar class such as ``tqdm.auto.tqdm`` (called as
+        ``progress(total=steps)``; it needs ``update``, ``set_postfix`` and ``close``), to
+        show a notebook's own bar without the engine importing widget code; ``False``: nothing
     on_log : called as ``on_log(step, history)`` every ``log_every`` steps and at the end
 
     Returns a :class:`History`; the arguments are not changed. If a gradient overflows
@@ -95,6 +98,9 @@ def train(task, params, readout: ReadoutParams, optimizer: Optimizer, steps: int
     if clip is not None:
         clip = positive_float("clip", clip)
     history = History(params, readout)
+    bar = None
+    if progress:
+        bar = (TextBar if progress is True else progress)(total=steps)
     start = time.perf_counter()
     for step in range(steps):
         x, y = task(step)
@@ -111,20 +117,40 @@ def train(task, params, readout: ReadoutParams, optimizer: Optimizer, steps: int
             grads, _ = clip_grad_norm(grads, clip)
         history.params, history.readout = optimizer.step((history.params, history.readout), grads)
         done = step + 1
-        if progress and (done % max(1, steps // 20) == 0 or done == steps):
-            _progress_bar(done, steps, value)
+        if bar is not None:
+            bar.set_postfix(loss=f"{value:.3f}", refresh=False)
+            bar.update(1)
         if on_log is not None and (done % log_every == 0 or done == steps):
             on_log(done, history)
     history.seconds = time.perf_counter() - start
-    if progress:
-        sys.stdout.write("\n")
+    if bar is not None:
+        bar.close()
     return history
 
 
-def _progress_bar(done: int, total: int, loss: float, width: int = 30) -> None:
-    filled = int(width * done / total)
-    sys.stdout.write(f"\r[{'█' * filled}{'·' * (width - filled)}] step {done}/{total}  loss {loss:.3f}")
-    sys.stdout.flush()
+class TextBar:
+    """A one-line progress bar for a plain terminal, redrawn in place 20 times in all.
+
+    It has the part of ``tqdm``'s interface that :func:`train` uses (``update``,
+    ``set_postfix``, ``close``), so either can show a run's progress.
+    """
+
+    def __init__(self, total: int, width: int = 30):
+        self.total, self.width, self.done, self.postfix = total, width, 0, {}
+
+    def set_postfix(self, refresh: bool = True, **values) -> None:
+        self.postfix = values
+
+    def update(self, n: int = 1) -> None:
+        self.done += n
+        if self.done % max(1, self.total // 20) == 0 or self.done == self.total:
+            filled = int(self.width * self.done / self.total)
+            extra = "".join(f"  {name} {value}" for name, value in self.postfix.items())
+            sys.stdout.write(f"\r[{'█' * filled}{'·' * (self.width - filled)}] step {self.done}/{self.total}{extra}")
+            sys.stdout.flush()
+
+    def close(self) -> None:
+        sys.stdout.write("\n")
 
 
 def sample_text(params: LSTMParams, readout: ReadoutParams, vocab, start: str, length: int = 200,
@@ -159,4 +185,4 @@ def _final_state(trace) -> dict:
     return state
 
 
-__all__ = ["History", "sample_text", "train", "training_step"]
+__all__ = ["History", "TextBar", "sample_text", "train", "training_step"]

@@ -43,7 +43,31 @@ def test_train_prints_a_progress_bar(capsys):
     params, readout = lc.init_params(2, 4, seed=0), lc.init_readout(4, 1, seed=0)
     train(lambda s: adding_problem(T=4, batch_size=2, seed=s), params, readout, lc.SGD(lr=0.1), steps=10)
     out = capsys.readouterr().out
-    assert "step 10/10" in out and "█" in out
+    assert "step 10/10  loss" in out and "█" in out
+
+
+def test_train_shows_progress_with_a_bar_it_is_given():
+    """A notebook passes tqdm.auto.tqdm; the engine only calls what the bar offers."""
+    calls = []
+
+    class Bar:
+        def __init__(self, total):
+            calls.append(("total", total))
+
+        def set_postfix(self, refresh=True, **values):
+            calls.append(("postfix", values["loss"]))
+
+        def update(self, n):
+            calls.append(("update", n))
+
+        def close(self):
+            calls.append(("close",))
+
+    params, readout = lc.init_params(2, 4, seed=0), lc.init_readout(4, 1, seed=0)
+    train(lambda s: adding_problem(T=4, batch_size=2, seed=s), params, readout, lc.SGD(lr=0.1), steps=3, progress=Bar)
+    assert calls[0] == ("total", 3) and calls[-1] == ("close",)
+    assert [c for c in calls if c[0] == "update"] == [("update", 1)] * 3
+    assert all(isinstance(c[1], str) for c in calls if c[0] == "postfix")
 
 
 @pytest.mark.parametrize("kwargs, error, name", [

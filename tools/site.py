@@ -83,7 +83,10 @@ TEMPLATE = r"""
 {%- endblock footer -%}
 
 {%- block data_widget_view scoped -%}
+{%- if output.data.get('text/plain', '').startswith('FigureStepper') -%}
 <div class="jp-OutputArea-output {{ extra_class }}"><p class="site-note">{{ resources.kernel_note }}</p></div>
+{%- endif -%}
+{#- any other widget (a progress bar) means nothing without its kernel: left out -#}
 {%- endblock data_widget_view -%}
 
 {% block data_png scoped %}
