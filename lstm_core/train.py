@@ -153,11 +153,31 @@ class TextBar:
         sys.stdout.write("\n")
 
 
+def with_temperature(scores, temperature: float) -> np.ndarray:
+    """``softmax(y / τ)``: the scores' probabilities, sharpened (τ < 1) or flattened (τ > 1).
+
+    τ = 1 gives the model's own distribution; τ → 0 puts everything on the largest score;
+    τ → ∞ makes every character equally likely.
+    """
+    temperature = positive_float("temperature", temperature)
+    return softmax(np.asarray(scores, dtype=float) / temperature)
+
+
+def next_char_distribution(params, readout: ReadoutParams, vocab, prompt: str, temperature: float = 1.0) -> np.ndarray:
+    """(V,) probabilities of the character after ``prompt``, at ``temperature``."""
+    forward, _ = _layer(params)
+    if not isinstance(prompt, str) or not prompt:
+        raise ValueError("prompt must be a non-empty string")
+    trace = forward(params, vocab.one_hot(vocab.encode(prompt))[:, None])  # (T, 1, ·): the prompt, read in full
+    return with_temperature(readout_forward(readout, trace.h[-1, 0]), temperature)
+
+
 def sample_text(params: LSTMParams, readout: ReadoutParams, vocab, start: str, length: int = 200,
                 temperature: float = 0.8, seed: int = 0) -> str:
     """Let a character-level model write: ``start``, then ``length`` sampled characters.
 
-    Each step feeds the last character (one-hot) and carries ``h`` and ``S`` on;
+    Each step feeds the last character (one-hot) and carries ``h`` and ``S`` on; the
+    next character is drawn from :func:`with_temperature` of the read-out's scores, so
     ``temperature`` below 1 makes the choice greedier.
     """
     forward, _ = _layer(params)
@@ -173,7 +193,7 @@ def sample_text(params: LSTMParams, readout: ReadoutParams, vocab, start: str, l
     for _ in range(length):
         trace = forward(params, vocab.one_hot(ids[-1:])[:, None], **state)
         state = _final_state(trace)
-        p = softmax(readout_forward(readout, trace.h[-1, 0]) / temperature)
+        p = with_temperature(readout_forward(readout, trace.h[-1, 0]), temperature)
         ids.append(int(rng.choice(len(vocab), p=p)))
     return vocab.decode(ids)
 
@@ -185,4 +205,4 @@ def _final_state(trace) -> dict:
     return state
 
 
-__all__ = ["History", "TextBar", "sample_text", "train", "training_step"]
+__all__ = ["History", "TextBar", "next_char_distribution", "sample_text", "train", "training_step", "with_temperature"]

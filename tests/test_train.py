@@ -91,3 +91,26 @@ def test_sample_text_is_seeded_and_starts_with_the_prompt():
     assert a == sample_text(params, readout, vocab, "ab", length=20, seed=3)
     with pytest.raises(ValueError, match="start"):
         sample_text(params, readout, vocab, "", length=5)
+
+
+def test_temperature_sharpens_or_flattens_the_distribution():
+    scores = np.array([2.0, 1.0, 0.0, -1.0])
+    p = {tau: lc.softmax(scores / tau) for tau in (0.3, 1.0, 3.0)}
+    from lstm_core.train import with_temperature
+    np.testing.assert_allclose(with_temperature(scores, 1.0), lc.softmax(scores))
+    entropy = {tau: -np.sum(q * np.log(q)) for tau, q in p.items()}
+    assert entropy[0.3] < entropy[1.0] < entropy[3.0] < np.log(4)
+    np.testing.assert_allclose(with_temperature(scores, 0.3), p[0.3])
+    assert with_temperature(scores, 1e-3)[0] == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="temperature"):
+        with_temperature(scores, 0.0)
+
+
+def test_next_char_distribution_is_what_sampling_draws_from():
+    from lstm_core.train import next_char_distribution
+    vocab = CharVocab("abcab")
+    params, readout = lc.init_params(len(vocab), 4, seed=0), lc.init_readout(4, len(vocab), seed=0)
+    p = next_char_distribution(params, readout, vocab, "ab", temperature=0.5)
+    assert p.shape == (len(vocab),) and p.sum() == pytest.approx(1.0)
+    trace = lc.lstm_forward(params, vocab.one_hot(vocab.encode("ab")))
+    np.testing.assert_allclose(p, lc.softmax(lc.readout_forward(readout, trace.h[-1]) / 0.5))

@@ -342,6 +342,41 @@ def plot_runs(groups: dict[str, list], title: str = "training loss", ylabel: str
                          f"because a gradient overflowed. Per setting: {'; '.join(summary)}.")
 
 
+def _shown_char(char: str) -> str:
+    return {"\n": "⏎", " ": "␣", "\t": "⇥"}.get(char, char)
+
+
+def plot_temperatures(distributions: dict[float, np.ndarray], characters, top: int = 8,
+                      title: str = "the next character, at three temperatures"):
+    """Grouped bars: the probability of each of the ``top`` likeliest characters at each temperature.
+
+    ``distributions`` maps a temperature τ to the (V,) probabilities ``softmax(y / τ)``;
+    ``characters`` names the V entries. Characters are ordered by the middle temperature's
+    probabilities; a newline shows as ⏎ and a space as ␣.
+    """
+    temperatures = sorted(distributions)
+    middle = distributions[temperatures[len(temperatures) // 2]]
+    order = np.argsort(middle)[::-1][:top]
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    fig, ax = plt.subplots(figsize=(11, 4.0))
+    width = 0.8 / len(temperatures)
+    for k, (tau, color) in enumerate(zip(temperatures, colors)):
+        ax.bar(np.arange(len(order)) + (k - (len(temperatures) - 1) / 2) * width, distributions[tau][order],
+               width=width, color=color, label=f"τ = {tau:g}")
+    ax.set_xticks(range(len(order)), [_shown_char(characters[j]) for j in order], fontsize=14)
+    ax.set_xlabel(f"the {len(order)} likeliest next characters")
+    ax.set_ylabel("probability")
+    ax.set_title(title)
+    ax.legend(frameon=False)
+    fig.tight_layout()
+    peaks = "; ".join(f"at τ = {tau:g} the likeliest, {_shown_char(characters[int(np.argmax(distributions[tau]))])!r}, has "
+                      f"{number(distributions[tau].max())} and the {len(order)} shown together "
+                      f"{number(distributions[tau][order].sum())}" for tau in temperatures)
+    return describe(fig, f"Grouped bar chart of the probability of each of the {len(order)} likeliest next characters "
+                         f"at temperatures {', '.join(f'{tau:g}' for tau in temperatures)}: the lower the temperature, "
+                         f"the more the probability piles onto the likeliest characters. {peaks.capitalize()}.")
+
+
 def plot_scalar_graph(settings):
     """Small multiples of the two-path scalar graph, one per ``(s, o, f)`` in ``settings``."""
     fig, axes = plt.subplots(1, len(settings), figsize=(7.2 * len(settings), 5.0))
@@ -392,6 +427,7 @@ __all__ = [
     "plot_predictions",
     "plot_runs",
     "plot_scalar_graph",
+    "plot_temperatures",
     "plot_training_curves",
     "plot_weight_accumulation",
 ]
