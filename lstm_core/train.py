@@ -43,14 +43,9 @@ class History:
     diverged_at: int | None = None  #: the step whose gradient overflowed, if training broke down
 
 
-def training_step(params, readout, x, y, loss: str = "mse"):
-    """Forward, loss and backward for one batch; returns ``(loss_value, layer_grads, readout_grads)``.
-
-    ``x`` is (T, B, D). For ``loss="mse"``, ``y`` is (T, B, O) (a target at every step)
-    or (B, O) (a target at the last step only); for ``loss="xent"``, ``y`` holds integer
-    classes, (T, B).
-    """
-    forward, backward = _layer(params)
+def _forward_and_loss(params, readout, x, y, loss: str):
+    """The forward pass, the read-out and the loss: ``(value, dout, trace, h, last_only)``."""
+    forward, _ = _layer(params)
     trace = forward(params, x)
     last_only = loss == "mse" and np.ndim(y) == 2
     h = trace.h[-1] if last_only else trace.h
@@ -61,12 +56,29 @@ def training_step(params, readout, x, y, loss: str = "mse"):
         value, dout = softmax_cross_entropy(out, y)
     else:
         raise ValueError(f"loss must be 'mse' or 'xent', got {loss!r}")
+    return value, dout, trace, h, last_only
+
+
+def training_step(params, readout, x, y, loss: str = "mse"):
+    """Forward, loss and backward for one batch; returns ``(loss_value, layer_grads, readout_grads)``.
+
+    ``x`` is (T, B, D). For ``loss="mse"``, ``y`` is (T, B, O) (a target at every step)
+    or (B, O) (a target at the last step only); for ``loss="xent"``, ``y`` holds integer
+    classes, (T, B).
+    """
+    _, backward = _layer(params)
+    value, dout, trace, h, last_only = _forward_and_loss(params, readout, x, y, loss)
     readout_grads = readout_backward(readout, h, dout)
     dh = readout_grads.dh  # the loss reads every step ...
     if last_only:  # ... or only the last
         dh = np.zeros_like(trace.h)
         dh[-1] = readout_grads.dh
     return value, backward(params, trace, dh), readout_grads
+
+
+def evaluate(params, readout, x, y, loss: str = "mse") -> float:
+    """The loss on one batch, forward only: for held-out data (arguments as for :func:`training_step`)."""
+    return _forward_and_loss(params, readout, x, y, loss)[0]
 
 
 def train(task, params, readout: ReadoutParams, optimizer: Optimizer, steps: int, loss: str = "mse",
@@ -205,4 +217,4 @@ def _final_state(trace) -> dict:
     return state
 
 
-__all__ = ["History", "TextBar", "next_char_distribution", "sample_text", "train", "training_step", "with_temperature"]
+__all__ = ["History", "TextBar", "evaluate", "next_char_distribution", "sample_text", "train", "training_step", "with_temperature"]

@@ -31,7 +31,8 @@ FIGURES = [
     lambda trace, grads: stills.plot_predictions(*np.ones((4, 5))),
     lambda trace, grads: stills.plot_runs({"a": [[1.0, 0.5], [1.0, 2.0, np.inf]]}),
     lambda trace, grads: stills.plot_gradient_decay({"default": measures.gradient_decay(T=20)}),
-    lambda trace, grads: stills.plot_training_curves({"a": [1.0, 0.5, 0.2]}, line=(1.0, "threshold")),
+    lambda trace, grads: stills.plot_training_curves({"a": [1.0, 0.5, 0.2]}, line=(1.0, "threshold"),
+                                                     marks={"held-out": ([1, 3], [1.1, 0.4])}),
     lambda trace, grads: stills.plot_scalar_graph([(0.5, 0.8, 0.6)]),
     lambda trace, grads: stills.plot_temperatures({tau: np.exp(np.arange(5.0) / tau) / np.exp(np.arange(5.0) / tau).sum()
                                                    for tau in (0.5, 1.0, 2.0)}, list("ab c\n")),

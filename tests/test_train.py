@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import lstm_core as lc
-from lstm_core.data import CharVocab, adding_problem
+from lstm_core.data import CharVocab, adding_problem, char_batches
 from lstm_core.train import sample_text, train, training_step
 
 
@@ -114,3 +114,15 @@ def test_next_char_distribution_is_what_sampling_draws_from():
     assert p.shape == (len(vocab),) and p.sum() == pytest.approx(1.0)
     trace = lc.lstm_forward(params, vocab.one_hot(vocab.encode("ab")))
     np.testing.assert_allclose(p, lc.softmax(lc.readout_forward(readout, trace.h[-1]) / 0.5))
+
+
+def test_evaluate_is_the_training_loss_without_a_step():
+    from lstm_core.train import evaluate
+    params, readout = lc.init_params(2, 4, seed=0), lc.init_readout(4, 1, seed=0)
+    x, y = adding_problem(T=6, batch_size=3, seed=0)
+    assert evaluate(params, readout, x, y) == training_step(params, readout, x, y)[0]
+    vocab = CharVocab("abcabcab")
+    inputs, targets = char_batches(vocab.encode("abcabcab"), T=3, batch_size=2)
+    lstm, out = lc.init_params(len(vocab), 4), lc.init_readout(4, len(vocab))
+    assert evaluate(lstm, out, vocab.one_hot(inputs), targets, loss="xent") == pytest.approx(
+        training_step(lstm, out, vocab.one_hot(inputs), targets, loss="xent")[0])

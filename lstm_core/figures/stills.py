@@ -252,39 +252,56 @@ def plot_gradient_decay(runs: dict[str, dict], title: str | None = None):
 
 
 def plot_training_curves(curves: dict[str, list[float]], title: str = "training loss", ylabel: str = "loss",
-                         log: bool = True, smooth: int = 1, line: tuple[float, str] | None = None):
+                         log: bool = True, smooth: int = 1, line: tuple[float, str] | None = None,
+                         marks: dict[str, tuple] | None = None):
     """Several curves against optimizer step (colours in the course palette).
 
-    ``log`` puts the y axis on a log scale; ``smooth`` > 1 draws a running mean over that
-    many steps (noisy per-batch values become readable); ``line`` = ``(y, label)`` adds a
-    dashed horizontal line, for example a clipping threshold.
+    ``log`` puts the y axis on a log scale; ``smooth`` > 1 draws every step faintly and a
+    running mean over ``smooth`` steps over it (noisy per-batch values become readable);
+    ``line`` = ``(y, label)`` adds a dashed horizontal line, for example a clipping
+    threshold, and with ``smooth`` each step above it is circled. ``marks`` maps a label to
+    ``(steps, values)`` measured now and then, such as a held-out loss, drawn as points.
     """
     fig, ax = plt.subplots(figsize=(10, 4.0))
-    for label, values in curves.items():
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for color, (label, values) in zip(colors, curves.items()):
         values = np.asarray(values, dtype=float)
+        steps = np.arange(1, len(values) + 1)
         if smooth > 1 and len(values) >= smooth:
-            values = np.convolve(values, np.ones(smooth) / smooth, mode="valid")
-            steps = np.arange(smooth, smooth + len(values))
+            ax.plot(steps, values, color=color, lw=0.8, alpha=0.3)  # every step, faint
+            smoothed = np.convolve(values, np.ones(smooth) / smooth, mode="valid")
+            ax.plot(np.arange(smooth, smooth + len(smoothed)), smoothed, color=color, label=label, lw=1.8)
         else:
-            steps = np.arange(1, len(values) + 1)
-        ax.plot(steps, values, label=label, lw=1.8)
+            ax.plot(steps, values, color=color, label=label, lw=1.8)
+        if line is not None and smooth > 1:  # the steps above the line (clipped, for a clipping threshold)
+            above = values > line[0]
+            ax.plot(steps[above], values[above], "o", color=color, ms=3.5, mfc="none", mew=1.0)
+    for label, (steps, values) in (marks or {}).items():
+        ax.plot(steps, values, "s-", color=STATE_COLORS["s"], ms=6, lw=1.2, label=label)
     if line is not None:
         ax.axhline(line[0], color="0.3", ls="--", lw=1.3, label=line[1])
+        if smooth > 1:
+            ax.plot([], [], "o", color="0.3", ms=3.5, mfc="none", label=f"a step above the {line[1]}")
     if log:
         ax.set_yscale("log")
     ax.set_xlabel("optimizer step")
-    ax.set_ylabel(ylabel if smooth <= 1 else f"{ylabel} (mean of {smooth} steps)")
+    ax.set_ylabel(ylabel)
     ax.set_title(title)
-    labels = [*curves, line[1] if line else ""]
+    labels = [*curves, *(marks or {}), line[1] if line else ""]
     if max(map(len, labels)) > 24:  # long labels go under the plot, so the plot keeps its width
         ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     else:
         ax.legend(frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
     fig.tight_layout()
     summary = "; ".join(f"{label}: from {number(np.asarray(values, dtype=float)[:10].mean())} to "
-                        f"{number(np.asarray(values, dtype=float)[-10:].mean())}" for label, values in curves.items())
-    return describe(fig, f"Line chart of {ylabel} against optimizer step{', on a log scale' if log else ''}, a line "
-                         f"for each of {len(curves)}{f', each a running mean of {smooth} steps' if smooth > 1 else ''}"
+                        f"{number(np.asarray(values, dtype=float)[-10:].mean())}"
+                        + (f", {int(np.sum(np.asarray(values, dtype=float) > line[0]))} steps above the line"
+                           if line is not None and smooth > 1 else "")
+                        for label, values in curves.items())
+    summary += "".join(f"; {label}: from {number(values[0])} at step {steps[0]} to {number(values[-1])} at step "
+                       f"{steps[-1]}" for label, (steps, values) in (marks or {}).items())
+    return describe(fig, f"Line chart of {ylabel} against optimizer step{', on a log scale' if log else ''}, "
+                         f"{f'a line for each of {len(curves)} runs' if len(curves) > 1 else 'one line'}{f', each step faint and a running mean of {smooth} steps over it' if smooth > 1 else ''}"
                          f"{f', with a dashed line for the {line[1]} at {number(line[0])}' if line else ''}. Means of "
                          f"the first and the last ten steps: {summary}.")
 
