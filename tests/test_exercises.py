@@ -4,6 +4,10 @@ import numpy as np
 import pytest
 
 from lstm_core import exercises, sigmoid
+from lstm_core.exercises.forward_pass import lstm_step_exercise
+from lstm_core.exercises.gate_gradients import gate_gradients_exercise
+from lstm_core.exercises.state_gradient import state_gradient_exercise
+from lstm_core.exercises.weight_update import input_gradient_exercise, sgd_update_exercise, weight_gradients_exercise
 
 # ------------------------------------------------------------ right answers, by equation
 
@@ -135,9 +139,9 @@ def test_each_mistake_gets_exactly_its_diagnosis(check, function, mistake):
 
 
 def test_every_modelled_mistake_has_a_wrong_function_above():
-    modelled = {m.key for make in (exercises.lstm_step_exercise, exercises.state_gradient_exercise,
-                                   exercises.gate_gradients_exercise, exercises.input_gradient_exercise,
-                                   exercises.weight_gradients_exercise, exercises.sgd_update_exercise)
+    modelled = {m.key for make in (lstm_step_exercise, state_gradient_exercise,
+                                   gate_gradients_exercise, input_gradient_exercise,
+                                   weight_gradients_exercise, sgd_update_exercise)
                 for m in make().mistakes}
     assert modelled <= {mistake for _, _, mistake in WRONG}
 
@@ -207,5 +211,5 @@ def test_a_check_needs_a_function():
 
 
 def test_checks_are_deterministic():
-    assert exercises.lstm_step_exercise().cases[0].args[2].tolist() == \
-        exercises.lstm_step_exercise().cases[0].args[2].tolist()
+    assert lstm_step_exercise().cases[0].args[2].tolist() == \
+        lstm_step_exercise().cases[0].args[2].tolist()

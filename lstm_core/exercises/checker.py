@@ -18,7 +18,8 @@ import numpy as np
 from ..params import GATE_ORDER, LSTMParams, init_params
 
 N_CASES = 5
-#: the hidden size every case is built with (D is 2 unless a case says otherwise)
+#: the sizes H and D a case is built with unless it says otherwise; the checks themselves
+#: take H from each case's arrays, so a case may be built with any size
 HIDDEN_SIZE = 3
 INPUT_SIZE = 2
 RTOL, ATOL = 1e-6, 1e-9
@@ -82,22 +83,22 @@ class Exercise:
     cases: tuple
     mistakes: tuple
     parts: Callable  # (output index, array) -> list of (label, index expression) parts
-    locate: Callable  # (output index, array index) -> words that say where
+    locate: Callable  # (case, output index, array index) -> words that say where
     explain_error: Callable | None = None  # exception -> Mistake key or None
 
 
 # ------------------------------------------------------------------------ the checker
 
 
-def _as_outputs(value, n: int):
-    """The student's return value as a tuple of ``n`` float arrays, or a message why not."""
+def _as_outputs(value, n_outputs: int):
+    """The student's return value as a tuple of ``n_outputs`` float arrays, or a message why not."""
     if value is None:
         return "returned None; did you forget the `return` line?"
-    values = (value,) if n == 1 else value
-    if n > 1 and (not isinstance(values, (tuple, list)) or len(values) != n):
-        return f"should return {n} arrays (a tuple), got {type(value).__name__}"
+    values = (value,) if n_outputs == 1 else value
+    if n_outputs > 1 and (not isinstance(values, (tuple, list)) or len(values) != n_outputs):
+        return f"should return {n_outputs} arrays (a tuple), got {type(value).__name__}"
     try:
-        return tuple(np.asarray(v, dtype=np.float64) for v in values)
+        return tuple(np.asarray(array, dtype=np.float64) for array in values)
     except (TypeError, ValueError):
         return f"should return arrays of numbers, got {type(value).__name__}"
 
@@ -115,30 +116,32 @@ def _matches(exercise: Exercise, mistake: Mistake, results, cases) -> tuple[bool
     """
     wrong_parts, hits = set(), 0
     for case, got in zip(cases, results):
-        model = mistake.model(case)
+        modelled = mistake.model(case)
         if isinstance(got, BaseException):
-            if model is not RAISES:
+            if modelled is not RAISES:
                 return False, set()
             continue
-        if model is RAISES:
+        if modelled is RAISES:
             return False, set()
-        model = model if isinstance(model, tuple) else (model,)
-        if all(_close(g, m) for g, m in zip(got, model)) and not all(
-            _close(g, e) for g, e in zip(got, case.expected)
+        modelled = modelled if isinstance(modelled, tuple) else (modelled,)
+        if all(_close(answer, modelled_array) for answer, modelled_array in zip(got, modelled)) and not all(
+            _close(answer, right) for answer, right in zip(got, case.expected)
         ):
             hits += 1
-            wrong_parts |= {label for k, m in enumerate(model) for label, idx in exercise.parts(k, m)
-                            if m.shape != case.expected[k].shape or not _close(m[idx], case.expected[k][idx])}
+            wrong_parts |= {label for output, modelled_array in enumerate(modelled)
+                            for label, part in exercise.parts(output, modelled_array)
+                            if modelled_array.shape != case.expected[output].shape
+                            or not _close(modelled_array[part], case.expected[output][part])}
             continue
         if not mistake.partial:
             return False, set()
-        for k, (g, m, e) in enumerate(zip(got, model, case.expected)):
-            if g.shape != e.shape or m.shape != e.shape:
+        for output, (answer, modelled_array, right) in enumerate(zip(got, modelled, case.expected)):
+            if answer.shape != right.shape or modelled_array.shape != right.shape:
                 return False, set()
-            for label, idx in exercise.parts(k, e):
-                if _close(g[idx], e[idx]):
+            for label, part in exercise.parts(output, right):
+                if _close(answer[part], right[part]):
                     continue
-                if not _close(g[idx], m[idx]):
+                if not _close(answer[part], modelled_array[part]):
                     return False, set()
                 wrong_parts.add(label)
                 hits += 1
@@ -150,21 +153,22 @@ def _largest_error(exercise: Exercise, results) -> str:
     n_wrong = 0
     for number, (case, got) in enumerate(zip(exercise.cases, results)):
         wrong = False
-        for k, (g, e) in enumerate(zip(got, case.expected)):
-            if g.shape != e.shape:
-                return (f"{exercise.outputs[k]} has shape {g.shape}, expected {e.shape} "
+        for output, (answer, right) in enumerate(zip(got, case.expected)):
+            if answer.shape != right.shape:
+                return (f"{exercise.outputs[output]} has shape {answer.shape}, expected {right.shape} "
                         f"(case {number + 1})")
-            error = np.nan_to_num(np.abs(g - e), nan=np.inf)  # a NaN is the worst error there is
-            if not _close(g, e):
+            error = np.nan_to_num(np.abs(answer - right), nan=np.inf)  # a NaN is the worst error there is
+            if not _close(answer, right):
                 wrong = True
-                index = tuple(int(j) for j in np.unravel_index(int(np.argmax(error)), error.shape))
+                index = tuple(int(axis) for axis in np.unravel_index(int(np.argmax(error)), error.shape))
                 if error[index] > worst[0]:
-                    worst = (float(error[index]), (number, k, index, float(g[index]), float(e[index])))
+                    worst = (float(error[index]), (number, output, index, float(answer[index]), float(right[index])))
         n_wrong += wrong
-    size, (number, k, index, g, e) = worst
-    where = exercise.locate(k, index)
+    size, (number, output, index, got_value, right_value) = worst
+    where = exercise.locate(exercise.cases[number], output, index)
     return (f"wrong on {n_wrong} of {len(results)} cases; largest error {size:.3g} in "
-            f"{exercise.outputs[k]}{list(index)}{where} of case {number + 1}: got {g:.4g}, expected {e:.4g}")
+            f"{exercise.outputs[output]}{list(index)}{where} of case {number + 1}: "
+            f"got {got_value:.4g}, expected {right_value:.4g}")
 
 
 def run_check(exercise: Exercise, function) -> CheckResult:
@@ -173,7 +177,7 @@ def run_check(exercise: Exercise, function) -> CheckResult:
     name = exercise.name
     results = []
     for case in exercise.cases:
-        args = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in case.args)
+        args = tuple(arg.copy() if isinstance(arg, np.ndarray) else arg for arg in case.args)
         try:
             value = function(*args)
         except NotImplementedError:
@@ -183,8 +187,8 @@ def run_check(exercise: Exercise, function) -> CheckResult:
         except Exception as error:  # noqa: BLE001 - the student's code may raise anything
             results.append(error)
             continue
-        for position, (mine, theirs) in enumerate(zip(case.args, args)):
-            if isinstance(mine, np.ndarray) and not np.array_equal(mine, theirs):
+        for position, (original, student_copy) in enumerate(zip(case.args, args)):
+            if isinstance(original, np.ndarray) and not np.array_equal(original, student_copy):
                 return CheckResult(name, False, "mutated_input",
                                    f"✗ {name}: changes its argument {exercise.inputs[position]} in place; "
                                    "leave the inputs as they are and return new arrays")
@@ -196,12 +200,13 @@ def run_check(exercise: Exercise, function) -> CheckResult:
     for mistake in exercise.mistakes:
         matched, parts = _matches(exercise, mistake, results, exercise.cases)
         if matched:
-            every = [label for k, e in enumerate(exercise.cases[0].expected) for label, _ in exercise.parts(k, e)]
+            every = [label for output, right in enumerate(exercise.cases[0].expected)
+                     for label, _ in exercise.parts(output, right)]
             labels = [label for label in every if label in parts]
             where = f" (in {', '.join(labels)})" if mistake.partial and len(labels) < len(every) else ""
             return CheckResult(name, False, mistake.key, f"✗ {name}: looks like {mistake.message}{where}")
 
-    errors = [(number, r) for number, r in enumerate(results) if isinstance(r, BaseException)]
+    errors = [(number, result) for number, result in enumerate(results) if isinstance(result, BaseException)]
     if errors:
         number, error = errors[0]
         key = exercise.explain_error(error) if exercise.explain_error else None
@@ -212,7 +217,8 @@ def run_check(exercise: Exercise, function) -> CheckResult:
         return CheckResult(name, False, "exception",
                            f"✗ {name} raised {type(error).__name__} on case {number + 1}: {error}")
 
-    if all(_close(g, e) for case, got in zip(exercise.cases, results) for g, e in zip(got, case.expected)):
+    if all(_close(answer, right) for case, got in zip(exercise.cases, results)
+           for answer, right in zip(got, case.expected)):
         return CheckResult(name, True, None, f"✓ {name}: correct on {len(results)} cases")
     return CheckResult(name, False, "unknown", f"✗ {name}: {_largest_error(exercise, results)}")
 
@@ -220,26 +226,33 @@ def run_check(exercise: Exercise, function) -> CheckResult:
 # ------------------------------------------------------------------- shared helpers
 
 
-def gate_blocks(k, array):
+def gate_blocks(output, array):
     """The four gate blocks of a (4H,) array such as δZ_t, as parts."""
     H = array.shape[-1] // 4
-    return [(f"δZ_{g}", np.s_[j * H:(j + 1) * H]) for j, g in enumerate(GATE_ORDER)]
+    return [(f"δZ_{gate}", np.s_[block * H:(block + 1) * H]) for block, gate in enumerate(GATE_ORDER)]
 
 
 def whole_outputs(names):
-    return lambda k, array: [(names[k], np.s_[...])]
+    """Each output is one part, labelled with its name."""
+    return lambda output, array: [(names[output], np.s_[...])]
 
 
-def no_location(k, index):
+def no_location(case, output, index):
     return ""
 
 
-def unit_location(k, index):
+def unit_location(case, output, index):
     return f" (unit {index[-1] + 1})" if index else ""
 
 
 def gate_of_row(row: int, H: int) -> str:
+    """Where row ``row`` of a (4H, …) array such as W or δZ_t is: its gate, and the unit in it."""
     return f"gate {GATE_ORDER[row // H]}, unit {row % H + 1}"
+
+
+def gate_row_location(H_of):
+    """A ``locate`` that names the gate and unit of the row, with H taken from the case by ``H_of(case)``."""
+    return lambda case, output, index: f" ({gate_of_row(index[0], H_of(case))})"
 
 
 def random_problem(seed: int, D: int = INPUT_SIZE, H: int = HIDDEN_SIZE):
@@ -252,7 +265,7 @@ def random_problem(seed: int, D: int = INPUT_SIZE, H: int = HIDDEN_SIZE):
 
 def wrong_orders():
     """Every wrong order of the gate blocks, as tuples of gate names."""
-    return [p for p in itertools.permutations(GATE_ORDER) if p != GATE_ORDER]
+    return [order for order in itertools.permutations(GATE_ORDER) if order != GATE_ORDER]
 
 
 def order_message(order) -> str:
@@ -262,7 +275,7 @@ def order_message(order) -> str:
 
 def permuted_blocks(blocks: dict, order) -> dict:
     """Which array a student who reads the blocks in ``order`` calls each gate."""
-    return {gate: blocks[GATE_ORDER[k]] for k, gate in enumerate(order)}
+    return {gate: blocks[GATE_ORDER[position]] for position, gate in enumerate(order)}
 
 
 def seeds(base: int):
@@ -280,6 +293,7 @@ __all__ = [
     "Mistake",
     "gate_blocks",
     "gate_of_row",
+    "gate_row_location",
     "no_location",
     "order_message",
     "permuted_blocks",

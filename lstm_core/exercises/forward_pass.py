@@ -10,8 +10,10 @@ from ..params import GATE_ORDER
 from .checker import (Case, CheckResult, Exercise, Mistake, order_message, permuted_blocks, random_problem, run_check,
                       seeds, unit_location, whole_outputs, wrong_orders)
 
+
 def _forward(W, b, x_t, h_prev, s_prev, order=GATE_ORDER, candidate=np.tanh, squash=np.tanh,
              bias=True, x_first=True):
+    """``(h_t, S_t)`` with optional modelled mistakes; ``order`` is how the student reads Z_t's blocks."""
     I = np.concatenate([x_t, h_prev] if x_first else [h_prev, x_t])
     z = W @ I + (b if bias else 0.0)
     named = permuted_blocks(dict(zip(GATE_ORDER, np.split(z, 4))), order)

@@ -7,30 +7,35 @@ import numpy as np
 from ..activations import sigmoid
 from ..cell import lstm_step_backward, lstm_step_forward
 from ..params import GATE_ORDER
-from .checker import (HIDDEN_SIZE, Case, CheckResult, Exercise, Mistake, gate_blocks, gate_of_row, order_message,
+from .checker import (Case, CheckResult, Exercise, Mistake, gate_blocks, gate_row_location, order_message,
                       random_problem, run_check, seeds, wrong_orders)
 
+
 def _gate_gradients(ds, dh, a, i, f, o, s, s_prev, keep=None, slopes=None, order=GATE_ORDER, do_from=None):
-    """``δZ_t`` with optional modelled mistakes; ``keep`` replaces S_{t-1} in δf."""
+    """``δZ_t`` with optional modelled mistakes; ``keep`` replaces S_{t-1} in δf.
+
+    ``slopes`` maps each gate's name to its activation's slope, a function of the gate's value g.
+    """
     gates = {"a": a, "i": i, "f": f, "o": o}
-    grads = {"a": ds * i, "i": ds * a, "f": ds * (s_prev if keep is None else keep),
-             "o": (dh if do_from is None else do_from) * np.tanh(s)}
+    dgates = {"a": ds * i, "i": ds * a, "f": ds * (s_prev if keep is None else keep),
+              "o": (dh if do_from is None else do_from) * np.tanh(s)}
     if slopes is None:
         slopes = {"a": lambda g: 1 - g ** 2, "i": lambda g: g * (1 - g), "f": lambda g: g * (1 - g),
                   "o": lambda g: g * (1 - g)}
-    dz = {g: grads[g] * slopes[g](gates[g]) for g in GATE_ORDER}
-    return np.concatenate([dz[g] for g in order])
+    dz_blocks = {gate: dgates[gate] * slopes[gate](gates[gate]) for gate in GATE_ORDER}
+    return np.concatenate([dz_blocks[gate] for gate in order])
 
 
 def gate_gradients_exercise() -> Exercise:
     cases = []
     for seed in seeds(300):
-        params, x_t, h_prev, s_prev, rng = random_problem(seed, H=HIDDEN_SIZE)
+        params, x_t, h_prev, s_prev, rng = random_problem(seed)
+        H = params.hidden_size
         step = lstm_step_forward(params, x_t, h_prev, s_prev)
-        dh, ds_next = rng.standard_normal(HIDDEN_SIZE), rng.standard_normal(HIDDEN_SIZE)
-        back = lstm_step_backward(params, step, dh, ds_next=ds_next)
+        dh, ds_next = rng.standard_normal(H), rng.standard_normal(H)
+        back = lstm_step_backward(params, step, dh=dh, ds_next=ds_next)
         cases.append(Case((back.ds, dh, step.a, step.i, step.f, step.o, step.s, s_prev), (back.dz,)))
-    ones = {g: np.ones_like for g in GATE_ORDER}
+    ones = {gate: np.ones_like for gate in GATE_ORDER}
     at_z = {"a": lambda g: 1 - np.tanh(g) ** 2, "i": lambda g: sigmoid(g) * (1 - sigmoid(g)),
             "f": lambda g: sigmoid(g) * (1 - sigmoid(g)), "o": lambda g: sigmoid(g) * (1 - sigmoid(g))}
     mistakes = [
@@ -51,7 +56,7 @@ def gate_gradients_exercise() -> Exercise:
                  for order in wrong_orders()]
     return Exercise("gate_gradients", ("ds", "dh", "a", "i", "f", "o", "s", "s_prev"), ("dz",), tuple(cases),
                     tuple(mistakes), gate_blocks,
-                    lambda k, index: f" ({gate_of_row(index[0], HIDDEN_SIZE)})")
+                    gate_row_location(lambda case: case.args[0].shape[-1]))  # δS_t is (H,)
 
 
 def check_gate_gradients(gate_gradients) -> CheckResult:

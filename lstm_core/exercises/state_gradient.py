@@ -1,11 +1,13 @@
-"""Notebook 02's exercise: the two paths into the cell state, ``state_gradient(dh, o, s, ds_next, f_next) -> ds``."""
+"""Notebook 02's exercise: both paths into the cell state, ``state_gradient(dh, o, s, ds_next, f_next) -> ds``."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..cell import lstm_step_backward, lstm_step_forward
-from .checker import Case, CheckResult, Exercise, Mistake, random_problem, run_check, seeds, unit_location, whole_outputs
+from .checker import (Case, CheckResult, Exercise, Mistake, random_problem, run_check, seeds, unit_location,
+                      whole_outputs)
+
 
 def state_gradient_exercise() -> Exercise:
     cases = []
@@ -14,7 +16,7 @@ def state_gradient_exercise() -> Exercise:
         H = params.hidden_size
         step = lstm_step_forward(params, x_t, h_prev, s_prev)
         dh, ds_next, f_next = rng.standard_normal(H), rng.standard_normal(H), rng.uniform(0.05, 0.95, H)
-        ds = lstm_step_backward(params, step, dh, ds_next=ds_next * f_next).ds
+        ds = lstm_step_backward(params, step, dh=dh, ds_next=ds_next * f_next).ds
         cases.append(Case((dh, step.o, step.s, ds_next, f_next), (ds,)))
 
     def paths(case, slope=lambda s: 1 - np.tanh(s) ** 2, path1=True, path2=lambda ds, f: ds * f):

@@ -8,12 +8,15 @@ import numpy as np
 from ..cell import lstm_step_backward, lstm_step_forward
 from ..optim import SGD
 from ..sequence import lstm_backward, lstm_forward
-from .checker import (HIDDEN_SIZE, INPUT_SIZE, RAISES, Case, CheckResult, Exercise, Mistake, gate_of_row, no_location,
-                      random_problem, run_check, seeds, whole_outputs)
+from .checker import (HIDDEN_SIZE, INPUT_SIZE, RAISES, Case, CheckResult, Exercise, Mistake, gate_row_location,
+                      no_location, random_problem, run_check, seeds, whole_outputs)
+
+# ------------------------------------------------------- 4a. back to the input: Wᵀ δZ
+
 
 def _is_shape_error(error) -> bool:
     text = str(error).lower()
-    return isinstance(error, ValueError) and any(w in text for w in ("shape", "mismatch", "aligned", "broadcast"))
+    return isinstance(error, ValueError) and any(word in text for word in ("shape", "mismatch", "aligned", "broadcast"))
 
 
 def input_gradient_exercise() -> Exercise:
@@ -22,11 +25,12 @@ def input_gradient_exercise() -> Exercise:
     for seed, D in zip(seeds(400), (3 * H, 2, 3 * H, 4, 3 * H)):  # D = 3H makes W (4H, D+H) square
         params, x_t, h_prev, s_prev, rng = random_problem(seed, D=D, H=H)
         step = lstm_step_forward(params, x_t, h_prev, s_prev)
-        back = lstm_step_backward(params, step, rng.standard_normal(H), rng.standard_normal(H))
+        back = lstm_step_backward(params, step, dh=rng.standard_normal(H), ds_next=rng.standard_normal(H))
         cases.append(Case((params.W, back.dz), (back.dx, back.dh_prev)))
 
     def split(case, dI):
-        D = case.args[0].shape[1] - case.args[0].shape[0] // 4
+        W = case.args[0]
+        D = W.shape[1] - W.shape[0] // 4
         return dI[:D], dI[D:]
 
     def not_transposed(case):
@@ -49,7 +53,7 @@ def input_gradient_exercise() -> Exercise:
     ]
     return Exercise("input_gradient", ("W", "dz"), ("dx", "dh_prev"), tuple(cases), tuple(mistakes),
                     whole_outputs(("δx_t", "δh_{t-1}")), no_location,
-                    explain_error=lambda e: "W_instead_of_WT_shape" if _is_shape_error(e) else None)
+                    explain_error=lambda error: "W_instead_of_WT_shape" if _is_shape_error(error) else None)
 
 
 def check_input_gradient(input_gradient) -> CheckResult:
@@ -67,25 +71,41 @@ def check_input_gradient(input_gradient) -> CheckResult:
 def weight_gradients_exercise() -> Exercise:
     cases = []
     for seed, T in zip(seeds(500), (6, 4, 8, 5, 7)):
-        params, _, h0, s0, rng = random_problem(seed, D=INPUT_SIZE, H=HIDDEN_SIZE)
-        x = rng.standard_normal((T, INPUT_SIZE))
+        params, _, h0, s0, rng = random_problem(seed)
+        x = rng.standard_normal((T, params.input_size))
         trace = lstm_forward(params, x, h0, s0)
-        grads = lstm_backward(params, trace, rng.standard_normal((T, HIDDEN_SIZE)))
+        grads = lstm_backward(params, trace, rng.standard_normal((T, params.hidden_size)))
         cases.append(Case((grads.dz, trace.I), (grads.dW, grads.db)))
+
+    def last_step_only(case):
+        dz, I = case.args
+        return np.outer(dz[-1], I[-1]), dz[-1].copy()
+
+    def first_step_only(case):
+        dz, I = case.args
+        return np.outer(dz[0], I[0]), dz[0].copy()
+
+    def mean_over_time(case):
+        dz, I = case.args
+        return dz.T @ I / len(dz), dz.mean(axis=0)
+
+    def dW_transposed(case):
+        dz, I = case.args
+        return I.T @ dz, dz.sum(axis=0)
+
     mistakes = [
         Mistake("last_step_only", "δW (or δb) comes from the last step only; W is shared by every step, "
-                "so δW = Σ_t δZ_t I_tᵀ and δb = Σ_t δZ_t",
-                lambda case: (np.outer(case.args[0][-1], case.args[1][-1]), case.args[0][-1].copy())),
-        Mistake("first_step_only", "δW (or δb) comes from one step only; sum over all T steps",
-                lambda case: (np.outer(case.args[0][0], case.args[1][0]), case.args[0][0].copy())),
+                "so δW = Σ_t δZ_t I_tᵀ and δb = Σ_t δZ_t", last_step_only),
+        Mistake("first_step_only", "δW (or δb) comes from one step only; sum over all T steps", first_step_only),
         Mistake("mean_over_time", "δW (or δb) is averaged over time; the gradient is the sum, not the mean",
-                lambda case: (case.args[0].T @ case.args[1] / len(case.args[0]), case.args[0].mean(axis=0))),
+                mean_over_time),
         Mistake("dW_transposed", "δW is transposed: it has W's shape (4H, D+H), δZ_t I_tᵀ, not I_t δZ_tᵀ",
-                lambda case: (case.args[1].T @ case.args[0], case.args[0].sum(axis=0)), partial=False),
+                dW_transposed, partial=False),
     ]
+    row_of_dW = gate_row_location(lambda case: case.args[0].shape[-1] // 4)  # δZ is (T, 4H)
 
-    def locate(k, index):
-        return f" ({gate_of_row(index[0], HIDDEN_SIZE)})" if k == 0 else ""
+    def locate(case, output, index):
+        return row_of_dW(case, output, index) if output == 0 else ""
 
     return Exercise("weight_gradients", ("dz", "I"), ("dW", "db"), tuple(cases), tuple(mistakes),
                     whole_outputs(("δW", "δb")), locate)
@@ -105,22 +125,32 @@ def check_weight_gradients(weight_gradients) -> CheckResult:
 
 def sgd_update_exercise() -> Exercise:
     cases = []
+    H, D = HIDDEN_SIZE, INPUT_SIZE
     for seed, lr in zip(seeds(600), (0.1, 0.5, 0.03, 1.5, 0.2)):
         rng = np.random.default_rng(seed)
-        shape = (4 * HIDDEN_SIZE, INPUT_SIZE + HIDDEN_SIZE)  # W's (4H, D+H)
-        W, dW = rng.standard_normal(shape), rng.standard_normal(shape)
+        W, dW = rng.standard_normal((4 * H, D + H)), rng.standard_normal((4 * H, D + H))
         cases.append(Case((W, dW, lr), (W - SGD(lr).update(None, dW),)))
+
+    def sign_flipped(case):
+        W, dW, lr = case.args
+        return W + lr * dW
+
+    def learning_rate_missing(case):
+        W, dW, lr = case.args
+        return W - dW
+
+    def gradient_only(case):
+        W, dW, lr = case.args
+        return -lr * dW
+
     mistakes = [
-        Mistake("update_sign", "a sign error: gradient descent steps against the gradient, W - η δW",
-                lambda case: case.args[0] + case.args[2] * case.args[1]),
-        Mistake("learning_rate_missing", "the learning rate is missing: W - η δW",
-                lambda case: case.args[0] - case.args[1]),
-        Mistake("gradient_only", "only the step is returned; the new weights are W - η δW",
-                lambda case: -case.args[2] * case.args[1]),
+        Mistake("update_sign", "a sign error: gradient descent steps against the gradient, W - η δW", sign_flipped),
+        Mistake("learning_rate_missing", "the learning rate is missing: W - η δW", learning_rate_missing),
+        Mistake("gradient_only", "only the step is returned; the new weights are W - η δW", gradient_only),
     ]
     return Exercise("sgd_update", ("W", "dW", "lr"), ("W_new",), tuple(cases), tuple(mistakes),
                     whole_outputs(("W_new",)),
-                    lambda k, index: f" ({gate_of_row(index[0], HIDDEN_SIZE)})")
+                    gate_row_location(lambda case: case.args[0].shape[0] // 4))  # W is (4H, D+H)
 
 
 def check_sgd_update(sgd_update) -> CheckResult:
@@ -131,4 +161,11 @@ def check_sgd_update(sgd_update) -> CheckResult:
     return run_check(sgd_update_exercise(), sgd_update)
 
 
-__all__ = ["check_input_gradient", "check_sgd_update", "check_weight_gradients", "input_gradient_exercise", "sgd_update_exercise", "weight_gradients_exercise"]
+__all__ = [
+    "check_input_gradient",
+    "check_sgd_update",
+    "check_weight_gradients",
+    "input_gradient_exercise",
+    "sgd_update_exercise",
+    "weight_gradients_exercise",
+]
