@@ -15,6 +15,7 @@ from typing import Callable
 
 import numpy as np
 
+from ..cell import lstm_step_forward
 from ..params import GATE_ORDER, LSTMParams, init_params
 
 N_CASES = 5
@@ -263,6 +264,12 @@ def random_problem(seed: int, D: int = INPUT_SIZE, H: int = HIDDEN_SIZE):
     return params, rng.standard_normal(D), rng.standard_normal(H), rng.standard_normal(H), rng
 
 
+def random_step(seed: int, D: int = INPUT_SIZE, H: int = HIDDEN_SIZE):
+    """:func:`random_problem` run one step forward: ``(params, step, rng)``, ``step`` a StepTrace."""
+    params, x_t, h_prev, s_prev, rng = random_problem(seed, D=D, H=H)
+    return params, lstm_step_forward(params, x_t, h_prev, s_prev), rng
+
+
 def wrong_orders():
     """Every wrong order of the gate blocks, as tuples of gate names."""
     return [order for order in itertools.permutations(GATE_ORDER) if order != GATE_ORDER]
@@ -298,6 +305,7 @@ __all__ = [
     "order_message",
     "permuted_blocks",
     "random_problem",
+    "random_step",
     "run_check",
     "seeds",
     "unit_location",

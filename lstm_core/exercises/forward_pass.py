@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import sigmoid
-from ..cell import lstm_step_forward
 from ..params import GATE_ORDER
-from .checker import (Case, CheckResult, Exercise, Mistake, order_message, permuted_blocks, random_problem, run_check,
+from .checker import (Case, CheckResult, Exercise, Mistake, order_message, permuted_blocks, random_step, run_check,
                       seeds, unit_location, whole_outputs, wrong_orders)
 
 
@@ -25,9 +24,8 @@ def _forward(W, b, x_t, h_prev, s_prev, order=GATE_ORDER, candidate=np.tanh, squ
 def lstm_step_exercise() -> Exercise:
     cases = []
     for seed in seeds(100):
-        params, x_t, h_prev, s_prev, _ = random_problem(seed)
-        step = lstm_step_forward(params, x_t, h_prev, s_prev)
-        cases.append(Case((params.W, params.b, x_t, h_prev, s_prev), (step.h, step.s)))
+        params, step, _ = random_step(seed)
+        cases.append(Case((params.W, params.b, step.x, step.h_prev, step.s_prev), (step.h, step.s)))
     mistakes = [
         Mistake("h_without_tanh", "tanh is missing in h_t: h_t = o_t ⊙ tanh(S_t), not o_t ⊙ S_t",
                 lambda case: _forward(*case.args, squash=lambda s: s)),

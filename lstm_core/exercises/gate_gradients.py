@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import sigmoid
-from ..cell import lstm_step_backward, lstm_step_forward
+from ..cell import lstm_step_backward
 from ..params import GATE_ORDER
 from .checker import (Case, CheckResult, Exercise, Mistake, gate_blocks, gate_row_location, order_message,
-                      random_problem, run_check, seeds, wrong_orders)
+                      random_step, run_check, seeds, wrong_orders)
 
 
 def _gate_gradients(ds, dh, a, i, f, o, s, s_prev, keep=None, slopes=None, order=GATE_ORDER, do_from=None):
@@ -29,12 +29,11 @@ def _gate_gradients(ds, dh, a, i, f, o, s, s_prev, keep=None, slopes=None, order
 def gate_gradients_exercise() -> Exercise:
     cases = []
     for seed in seeds(300):
-        params, x_t, h_prev, s_prev, rng = random_problem(seed)
+        params, step, rng = random_step(seed)
         H = params.hidden_size
-        step = lstm_step_forward(params, x_t, h_prev, s_prev)
         dh, ds_next = rng.standard_normal(H), rng.standard_normal(H)
         back = lstm_step_backward(params, step, dh=dh, ds_next=ds_next)
-        cases.append(Case((back.ds, dh, step.a, step.i, step.f, step.o, step.s, s_prev), (back.dz,)))
+        cases.append(Case((back.ds, dh, step.a, step.i, step.f, step.o, step.s, step.s_prev), (back.dz,)))
     ones = {gate: np.ones_like for gate in GATE_ORDER}
     at_z = {"a": lambda g: 1 - np.tanh(g) ** 2, "i": lambda g: sigmoid(g) * (1 - sigmoid(g)),
             "f": lambda g: sigmoid(g) * (1 - sigmoid(g)), "o": lambda g: sigmoid(g) * (1 - sigmoid(g))}

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cell import lstm_step_backward, lstm_step_forward
-from .checker import (Case, CheckResult, Exercise, Mistake, random_problem, run_check, seeds, unit_location,
+from ..cell import lstm_step_backward
+from .checker import (Case, CheckResult, Exercise, Mistake, random_step, run_check, seeds, unit_location,
                       whole_outputs)
 
 
 def state_gradient_exercise() -> Exercise:
     cases = []
     for seed in seeds(200):
-        params, x_t, h_prev, s_prev, rng = random_problem(seed)
+        params, step, rng = random_step(seed)
         H = params.hidden_size
-        step = lstm_step_forward(params, x_t, h_prev, s_prev)
         dh, ds_next, f_next = rng.standard_normal(H), rng.standard_normal(H), rng.uniform(0.05, 0.95, H)
         ds = lstm_step_backward(params, step, dh=dh, ds_next=ds_next * f_next).ds
         cases.append(Case((dh, step.o, step.s, ds_next, f_next), (ds,)))

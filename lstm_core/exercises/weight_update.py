@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cell import lstm_step_backward, lstm_step_forward
+from ..cell import lstm_step_backward
 from ..optim import SGD
 from ..sequence import lstm_backward, lstm_forward
 from .checker import (HIDDEN_SIZE, INPUT_SIZE, RAISES, Case, CheckResult, Exercise, Mistake, gate_row_location,
-                      no_location, random_problem, run_check, seeds, whole_outputs)
+                      no_location, random_problem, random_step, run_check, seeds, whole_outputs)
 
 # ------------------------------------------------------- 4a. back to the input: Wᵀ δZ
 
@@ -23,8 +23,7 @@ def input_gradient_exercise() -> Exercise:
     cases = []
     H = HIDDEN_SIZE
     for seed, D in zip(seeds(400), (3 * H, 2, 3 * H, 4, 3 * H)):  # D = 3H makes W (4H, D+H) square
-        params, x_t, h_prev, s_prev, rng = random_problem(seed, D=D, H=H)
-        step = lstm_step_forward(params, x_t, h_prev, s_prev)
+        params, step, rng = random_step(seed, D=D, H=H)
         back = lstm_step_backward(params, step, dh=rng.standard_normal(H), ds_next=rng.standard_normal(H))
         cases.append(Case((params.W, back.dz), (back.dx, back.dh_prev)))
 
