@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test notebooks exercises site bench clean
+.PHONY: lab test student notebooks exercises site bench clean
 
 # Jupyter refuses to run as root unless told to (containers and some VMs run as root).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
@@ -25,6 +25,12 @@ notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.record_timing=False notebooks/*.ipynb
 	$(BIN)/python tools/make_exercises.py
+
+# The student's own copy: exercises/*.ipynb -> my-work/ (git-ignored). Run again for new
+# exercises; a notebook the student changed is kept, never overwritten. Standard library
+# only, so it needs no install.
+student:
+	@$(PYTHON) tools/student_copy.py exercises my-work
 
 # The students' notebooks: exercises/NN_name.ipynb, made from notebooks/ with every
 # solution replaced by `raise NotImplementedError("hint")` and the outputs cleared.
