@@ -143,5 +143,36 @@ def char_batches(ids, T: int = 32, batch_size: int = 32, seed: int = 0):
     return windows[:-1], windows[1:]
 
 
-__all__ = ["CharVocab", "LessonProblem", "TEXT_NAME", "adding_problem", "char_batches", "echo_task",
+class TextStreams:
+    """Batches that walk a text in order, for truncated backpropagation through time.
+
+    The text is cut into ``batch_size`` equal streams, read side by side in windows of
+    ``T`` characters: column ``b`` of batch ``k + 1`` is the window that follows column
+    ``b`` of batch ``k``, so a model can carry its ``h`` and ``S`` from one batch to the
+    next. After :attr:`windows` batches every stream is read and the pass starts again.
+
+    ``streams(k)`` returns ``inputs`` (T, B) and ``targets`` (T, B), integer ids, with
+    ``targets[t] = inputs[t + 1]`` as in :func:`char_batches`.
+    """
+
+    def __init__(self, ids, T: int = 32, batch_size: int = 32):
+        ids = np.asarray(ids)
+        self.T = positive_int("T", T)
+        self.batch_size = positive_int("batch_size", batch_size)
+        stream_length = (len(ids) - 1) // self.batch_size if ids.ndim == 1 else 0  # characters each stream reads
+        if stream_length < self.T:
+            raise ValueError(f"ids must be a 1-D sequence of at least T · batch_size + 1 = "
+                             f"{self.T * self.batch_size + 1} ids, got shape {ids.shape}")
+        self.ids = ids
+        self.windows = stream_length // self.T  #: batches in one pass through the text
+        self.starts = np.arange(self.batch_size) * stream_length  # where each stream begins
+
+    def __call__(self, step: int):
+        k = step % self.windows
+        positions = self.starts[None, :] + k * self.T + np.arange(self.T + 1)[:, None]  # (T+1, B)
+        window = self.ids[positions]
+        return window[:-1], window[1:]
+
+
+__all__ = ["CharVocab", "LessonProblem", "TEXT_NAME", "TextStreams", "adding_problem", "char_batches", "echo_task",
            "lesson_problem", "load_text"]

@@ -121,12 +121,57 @@ def gradient_decay(T: int = 100, keep_bias: float = 0.0, scale: float = 1.0, hid
                 "rnn": by_distance(dh_rnn), "carousel": by_distance(carried)}
 
 
+def unit_quantity(trace, quantity: str) -> np.ndarray:
+    """(T, H) one quantity of every unit at every step of one sequence: ``"s"`` (the cell
+    state ``S_t``), ``"h"``, or a gate ``"a"``, ``"i"``, ``"f"``, ``"o"``."""
+    if quantity == "s":
+        return trace.s
+    if quantity == "h":
+        return trace.h
+    if quantity in GATE_ORDER:
+        return trace.gate(quantity)
+    raise ValueError(f"quantity must be 's', 'h' or a gate in {GATE_ORDER}, got {quantity!r}")
+
+
+def text_features(text: str) -> dict[str, np.ndarray]:
+    """Two facts about each character of ``text``, (T,) each, to look for in a unit:
+
+    ``"position in line"``: how many characters of its line come before it (0 at a line's
+    start; a newline ends its line); ``"inside a word"``: 1 for a letter or an apostrophe, else 0.
+    """
+    if not isinstance(text, str) or not text:
+        raise ValueError("text must be a non-empty string")
+    position, column = np.zeros(len(text)), 0
+    for k, char in enumerate(text):
+        position[k] = column
+        column = 0 if char == "\n" else column + 1
+    inside = np.array([char.isalpha() or char == "'" for char in text], dtype=float)
+    return {"position in line": position, "inside a word": inside}
+
+
+def unit_correlations(values, feature) -> np.ndarray:
+    """(H,) the correlation (Pearson's r) of each unit's values, (T, H), with ``feature``, (T,).
+
+    A unit that never changes correlates with nothing: its r is 0.
+    """
+    values, feature = np.asarray(values, dtype=float), np.asarray(feature, dtype=float)
+    if values.ndim != 2 or feature.shape != values.shape[:1]:
+        raise ValueError(f"values must be (T, H) and feature (T,), got {values.shape} and {feature.shape}")
+    values = values - values.mean(axis=0)
+    feature = feature - feature.mean()
+    spread = np.sqrt(np.sum(values**2, axis=0) * np.sum(feature**2))
+    return np.divide(values.T @ feature, spread, out=np.zeros(values.shape[1]), where=spread > 0)
+
+
 __all__ = [
     "gate_gradient_norms",
     "gradient_decay",
     "path_norms",
     "path_sizes",
+    "text_features",
+    "unit_correlations",
     "unit_history",
+    "unit_quantity",
     "unit_values",
     "weight_gradient_shares",
 ]

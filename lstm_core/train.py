@@ -43,10 +43,10 @@ class History:
     diverged_at: int | None = None  #: the step whose gradient overflowed, if training broke down
 
 
-def _forward_and_loss(params, readout, x, y, loss: str):
+def _forward_and_loss(params, readout, x, y, loss: str, state=None):
     """The forward pass, the read-out and the loss: ``(value, dout, trace, h, last_only)``."""
     forward, _ = _layer(params)
-    trace = forward(params, x)
+    trace = forward(params, x, **(state or {}))
     last_only = loss == "mse" and np.ndim(y) == 2
     h = trace.h[-1] if last_only else trace.h
     out = readout_forward(readout, h)
@@ -66,23 +66,35 @@ def training_step(params, readout, x, y, loss: str = "mse"):
     or (B, O) (a target at the last step only); for ``loss="xent"``, ``y`` holds integer
     classes, (T, B).
     """
+    value, layer_grads, readout_grads, _ = _step(params, readout, x, y, loss)
+    return value, layer_grads, readout_grads
+
+
+def _step(params, readout, x, y, loss: str, state=None):
+    """:func:`training_step` from the initial ``state`` (``h0``, ``s0``; zeros if None), also returning the trace."""
     _, backward = _layer(params)
-    value, dout, trace, h, last_only = _forward_and_loss(params, readout, x, y, loss)
+    value, dout, trace, h, last_only = _forward_and_loss(params, readout, x, y, loss, state)
     readout_grads = readout_backward(readout, h, dout)
     dh = readout_grads.dh  # the loss reads every step ...
     if last_only:  # ... or only the last
         dh = np.zeros_like(trace.h)
         dh[-1] = readout_grads.dh
-    return value, backward(params, trace, dh), readout_grads
+    # The gradient stops at the window's first step: nothing flows into h0 or s0 (the truncation).
+    return value, backward(params, trace, dh), readout_grads, trace
 
 
 def evaluate(params, readout, x, y, loss: str = "mse") -> float:
-    """The loss on one batch, forward only: for held-out data (arguments as for :func:`training_step`)."""
+    """The loss on one batch, forward only: for held-out data (arguments as for :func:`training_step`).
+
+    Every sequence starts from ``h = S = 0``; to read a long text with the state carried
+    all the way, pass it as one long sequence, ``x`` of shape (T, 1, D).
+    """
     return _forward_and_loss(params, readout, x, y, loss)[0]
 
 
 def train(task, params, readout: ReadoutParams, optimizer: Optimizer, steps: int, loss: str = "mse",
-          clip: float | None = None, progress=True, on_log=None, log_every: int = 100) -> History:
+          clip: float | None = None, progress=True, on_log=None, log_every: int = 100,
+          carry_state: int | None = None) -> History:
     """Train ``params`` (an LSTM or RNN layer) and ``readout`` for ``steps`` optimizer steps.
 
     Parameters
@@ -96,6 +108,11 @@ def train(task, params, readout: ReadoutParams, optimizer: Optimizer, steps: int
         ``progress(total=steps)``; it needs ``update``, ``set_postfix`` and ``close``), to
         show a notebook's own bar without the engine importing widget code; ``False``: nothing
     on_log : called as ``on_log(step, history)`` every ``log_every`` steps and at the end
+    carry_state : ``None``: every batch starts from ``h = S = 0``. A number ``n``: truncated
+        backpropagation through time. Each batch starts from the ``h`` and ``S`` the previous
+        batch ended with (the forward pass flows on; the gradient stops at the window's
+        edge), and from zeros again every ``n`` steps, when ``task`` starts a new pass
+        through its data (for :class:`~lstm_core.data.TextStreams`, ``n = streams.windows``)
 
     Returns a :class:`History`; the arguments are not changed. If a gradient overflows
     (inf or nan), training stops there and ``History.diverged_at`` says at which step.
@@ -109,17 +126,24 @@ def train(task, params, readout: ReadoutParams, optimizer: Optimizer, steps: int
     log_every = positive_int("log_every", log_every)
     if clip is not None:
         clip = positive_float("clip", clip)
+    if carry_state is not None:
+        carry_state = positive_int("carry_state", carry_state)
     history = History(params, readout)
     bar = None
     if progress:
         bar = (TextBar if progress is True else progress)(total=steps)
     start = time.perf_counter()
+    state = None
     for step in range(steps):
         x, y = task(step)
+        if carry_state is not None and step % carry_state == 0:
+            state = None  # a new pass through the data starts from zero
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is caught just below
-            value, layer_grads, readout_grads = training_step(history.params, history.readout, x, y, loss)
+            value, layer_grads, readout_grads, trace = _step(history.params, history.readout, x, y, loss, state)
             grads = (layer_grads, readout_grads)
             norm = grad_norm(grads)
+        if carry_state is not None:
+            state = _final_state(trace)
         history.grad_norms.append(norm)
         history.losses.append(value)
         if not np.isfinite(norm) or not np.isfinite(value):  # overflow: no update can use this

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lstm_core.data import CharVocab, adding_problem, char_batches, echo_task, lesson_problem, load_text
+from lstm_core.data import CharVocab, TextStreams, adding_problem, char_batches, echo_task, lesson_problem, load_text
 
 
 def test_adding_problem_marks_two_steps_and_sums_them():
@@ -44,6 +44,23 @@ def test_char_batches_are_next_character_pairs():
     np.testing.assert_array_equal(targets, inputs + 1)
     with pytest.raises(ValueError, match="ids"):
         char_batches(np.arange(5), T=8)
+
+
+def test_text_streams_walk_the_text_in_order_side_by_side():
+    ids = np.arange(1000)
+    streams = TextStreams(ids, T=8, batch_size=4)
+    assert streams.windows == (999 // 4) // 8
+    first, second = streams(0), streams(1)
+    np.testing.assert_array_equal(first[1], first[0] + 1)  # next-character pairs
+    np.testing.assert_array_equal(second[0][0], first[0][-1] + 1)  # each column goes on where it stopped
+    assert len(np.unique(first[0][0])) == 4  # four streams, four different places
+    np.testing.assert_array_equal(streams(streams.windows)[0], first[0])  # a new pass starts again
+    covered = np.concatenate([streams(k)[0].T for k in range(streams.windows)], axis=1)  # (B, windows·T)
+    assert len(np.unique(covered)) == covered.size  # no character read twice in a pass
+    with pytest.raises(ValueError, match="ids"):
+        TextStreams(np.arange(20), T=8, batch_size=4)
+    with pytest.raises(ValueError, match="batch_size"):
+        TextStreams(ids, T=8, batch_size=0)
 
 
 def test_echo_task_repeats_the_input_later():

@@ -67,3 +67,32 @@ def test_gradient_decay_shows_the_carousel_as_the_product_of_keep_gates():
     assert curves["carousel"][1] < 1.0 and np.all(np.diff(curves["carousel"]) <= 0)
     # 29 steps back, each unit's share is multiplied by 29 keep gates
     assert np.min(f) ** 29 * (1 - 1e-9) <= curves["carousel"][-1] <= np.max(f) ** 29 * (1 + 1e-9)
+
+
+def test_text_features_count_the_line_and_mark_words():
+    facts = measures.text_features("ab c\nd'e")
+    np.testing.assert_array_equal(facts["position in line"], [0, 1, 2, 3, 4, 0, 1, 2])
+    np.testing.assert_array_equal(facts["inside a word"], [1, 1, 0, 1, 0, 1, 1, 1])
+    with pytest.raises(ValueError, match="text"):
+        measures.text_features("")
+
+
+def test_unit_correlations_are_pearsons_r_per_unit():
+    rng = np.random.default_rng(0)
+    feature = rng.standard_normal(50)
+    values = np.stack([2 * feature + 1, -feature, rng.standard_normal(50), np.full(50, 3.0)], axis=1)  # (T, H)
+    r = measures.unit_correlations(values, feature)
+    np.testing.assert_allclose(r[:2], [1, -1], atol=1e-12)
+    assert r[2] == pytest.approx(np.corrcoef(values[:, 2], feature)[0, 1], abs=1e-12)
+    assert r[3] == 0  # a unit that never changes follows nothing
+    with pytest.raises(ValueError, match="values"):
+        measures.unit_correlations(values[:10], feature)
+
+
+def test_unit_quantity_is_the_trace_of_one_sequence():
+    params, x, _ = lesson_problem()
+    trace = lc.lstm_forward(params, x)  # x is (T, D): one sequence
+    np.testing.assert_array_equal(measures.unit_quantity(trace, "s"), trace.s)
+    np.testing.assert_array_equal(measures.unit_quantity(trace, "f"), trace.f)
+    with pytest.raises(ValueError, match="quantity"):
+        measures.unit_quantity(trace, "z")

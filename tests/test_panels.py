@@ -65,3 +65,42 @@ def test_flow_bars_show_the_path_norms_and_label_their_scale(run):
     label = next(t for t in ax.texts if t.get_visible() and t.get_text() not in ("", "0"))
     scale = float(label.get_text()) / label.get_position()[1]
     np.testing.assert_allclose([b.get_height() * scale for b in bars], measures.path_norms(grads)[0])
+
+
+def test_text_grid_puts_a_newline_at_the_end_of_its_line_and_wraps_long_lines():
+    np.testing.assert_array_equal(panels.text_grid("ab\ncd", width=60), [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1]])
+    np.testing.assert_array_equal(panels.text_grid("abcde", width=2)[:, 0], [0, 0, 1, 1, 2])
+
+
+def test_text_colors_place_values_under_their_characters_and_move_only_the_box():
+    fig, ax = plt.subplots()
+    text = "ab\ncd"
+    panel = panels.TextColors(ax, text)
+    values = np.array([0.5, -0.25, 0.0, 1.0, -1.0])
+    panel.update(values, kind="state", limit=2.0, label="S")
+    grid = ax.images[0].get_array()
+    assert grid[0, 0] == 0.5 and grid[0, 2] == 0.0 and grid[1, 1] == -1.0 and np.ma.is_masked(grid[0, 3])
+    assert ax.images[0].get_clim() == (-2.0, 2.0) and panel.stale_axes == [ax, panel.colorbar.ax]
+    panel.stale_axes = []
+    panel.update(values, kind="state", limit=2.0, label="S")  # nothing new: nothing to repaint
+    assert panel.stale_axes == []
+    panel.show_cursor(3)
+    assert panel.cursor.get_xy() == (-0.5, 0.5) and panel.cursor.get_visible()
+    assert panel.dynamic == [panel.cursor]
+    panel.update(np.full(5, 0.7), kind="gate")
+    assert ax.images[0].get_clim() == (0.0, 1.0) and ax.images[0].get_cmap() is panels.TEXT_GATE_CMAP
+    with pytest.raises(ValueError, match="kind"):
+        panel.update(values, kind="weights")
+    plt.close(fig)
+
+
+def test_text_colors_keep_black_text_readable_on_every_colour():
+    """WCAG AA: black characters on the lightest to the darkest background keep 4.5 : 1."""
+    def luminance(rgb):
+        rgb = np.asarray(rgb[:3])
+        rgb = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+        return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+
+    for cmap in (panels.TEXT_STATE_CMAP, panels.TEXT_GATE_CMAP):
+        worst = min((luminance(cmap(x)) + 0.05) / 0.05 for x in np.linspace(0, 1, 65))
+        assert worst >= 4.5, (cmap.name, worst)

@@ -6,7 +6,7 @@ import pytest
 import lstm_core as lc
 from lstm_core import measures
 from lstm_core.figures import stills
-from lstm_core.data import lesson_problem
+from lstm_core.data import CharVocab, lesson_problem
 
 
 @pytest.fixture
@@ -14,6 +14,10 @@ def run():
     params, x, dh = lesson_problem()
     trace = lc.lstm_forward(params, x)
     return trace, lc.lstm_backward(params, trace, dh)
+
+
+PASSAGE = "All:\nSpeak, speak.\n"
+VOCAB = CharVocab(PASSAGE + "abc")
 
 
 FIGURES = [
@@ -36,6 +40,7 @@ FIGURES = [
     lambda trace, grads: stills.plot_scalar_graph([(0.5, 0.8, 0.6)]),
     lambda trace, grads: stills.plot_temperatures({tau: np.exp(np.arange(5.0) / tau) / np.exp(np.arange(5.0) / tau).sum()
                                                    for tau in (0.5, 1.0, 2.0)}, list("ab c\n")),
+    lambda trace, grads: stills.plot_text_units(lc.init_params(len(VOCAB), 4, seed=0), VOCAB, PASSAGE, [("unit 2: a label", 1), 3]),
 ]
 
 
@@ -96,3 +101,19 @@ def test_a_notebook_stores_the_description_as_the_images_alt():
         assert metadata["image/png"]["alt"] == fig.description
     finally:
         InteractiveShell.clear_instance()
+
+
+def test_text_units_colour_each_character_by_its_units_cell_state():
+    params = lc.init_params(len(VOCAB), 4, seed=0)
+    fig = stills.plot_text_units(params, VOCAB, PASSAGE, [("unit 2: a label", 1), 3])
+    trace = lc.lstm_forward(params, VOCAB.one_hot(VOCAB.encode(PASSAGE)))
+    text_axes = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    assert [ax.get_title() for ax in text_axes] == ["unit 2: a label: cell state $S_t$ after each character",
+                                                    "unit 4: cell state $S_t$ after each character"]
+    for ax, j in zip(text_axes, (1, 3)):
+        grid = ax.images[0].get_array()
+        assert grid[0, 0] == trace.s[0, j] and grid[1, 0] == trace.s[5, j]  # 'A', then 'S' after "All:⏎"
+        low, high = ax.images[0].get_clim()
+        assert low == -high and high >= np.abs(trace.s[:, j]).max()
+    from lstm_core.figures.alt_text import description
+    assert "unit 2: a label" in description(fig) and "cell state" in description(fig)

@@ -1,6 +1,5 @@
 """tools/student_copy.py (`make student`): the student's own copy of exercises/ in my-work/."""
 
-import importlib.util
 import json
 import re
 import shutil
@@ -9,18 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from course_tools import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _tool():
-    spec = importlib.util.spec_from_file_location("student_copy", ROOT / "tools" / "student_copy.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-student_copy = _tool()
+student_copy = load_tool("student_copy")
 
 A, B = "01_forward_pass.ipynb", "02_state_gradient.ipynb"
 

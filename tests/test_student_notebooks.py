@@ -1,23 +1,17 @@
 """The students' notebooks in exercises/: current with notebooks/, and they run as handed out."""
 
-import importlib.util
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from course_tools import load_tool
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _generator():
-    spec = importlib.util.spec_from_file_location("make_exercises", ROOT / "tools" / "make_exercises.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-NOTEBOOKS = _generator().lessons_with_exercises()
+NOTEBOOKS = load_tool("make_exercises").lessons_with_exercises()
 
 
 def _check_cells(nb):
@@ -29,7 +23,7 @@ def _text(cell) -> str:
 
 
 def test_exercise_notebooks_are_up_to_date():
-    stale = [path.name for path, text in _generator().targets().items()
+    stale = [path.name for path, text in load_tool("make_exercises").targets().items()
              if not path.exists() or path.read_text(encoding="utf-8") != text]
     assert not stale, f"run `make exercises` and commit: {stale} out of date"
 
@@ -45,7 +39,7 @@ def test_every_lesson_has_exercises_whose_checks_pass():
 
 
 def test_solutions_become_a_raise_with_the_hint():
-    strip = _generator().strip_solutions
+    strip = load_tool("make_exercises").strip_solutions
     source = "def f(x):\n    ### BEGIN SOLUTION\n    # hint: double it\n    return 2 * x\n    ### END SOLUTION"
     assert strip(source) == "def f(x):\n    raise NotImplementedError('double it')"
     with pytest.raises(ValueError, match="hint"):

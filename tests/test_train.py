@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import lstm_core as lc
-from lstm_core.data import CharVocab, adding_problem, char_batches
+from lstm_core.data import CharVocab, TextStreams, adding_problem, char_batches
 from lstm_core.train import sample_text, train, training_step
 
 
@@ -70,10 +70,62 @@ def test_train_shows_progress_with_a_bar_it_is_given():
     assert all(isinstance(c[1], str) for c in calls if c[0] == "postfix")
 
 
+def _streams(text, T, batch_size):
+    """A text's vocabulary, its TextStreams, and the task that one-hot encodes them."""
+    vocab = CharVocab(text)
+    streams = TextStreams(vocab.encode(text), T=T, batch_size=batch_size)
+    return vocab, streams, lambda step: (vocab.one_hot(streams(step)[0]), streams(step)[1])
+
+
+def test_carrying_the_state_starts_each_batch_where_the_last_ended():
+    """carry_state: batch k+1 starts from batch k's final h and S, and from zero at each new pass."""
+    vocab, streams, task = _streams("the cat sat on the mat. " * 20, T=5, batch_size=3)
+    params, readout = lc.init_params(len(vocab), 4, seed=0), lc.init_readout(4, len(vocab), seed=0)
+
+    class Frozen(lc.SGD):  # no update: every batch's loss depends only on its start state
+        def step(self, params, grads):
+            return params
+
+    sgd = Frozen(lr=0.1)
+    carried = train(task, params, readout, sgd, steps=streams.windows + 2, loss="xent", progress=False,
+                    carry_state=streams.windows)
+    reset = train(task, params, readout, sgd, steps=streams.windows + 2, loss="xent", progress=False)
+    state = {}
+    for k in range(streams.windows + 2):
+        if k % streams.windows == 0:
+            state = {}
+        inputs, targets = streams(k)
+        trace = lc.lstm_forward(params, vocab.one_hot(inputs), **state)
+        want = lc.softmax_cross_entropy(lc.readout_forward(readout, trace.h), targets)[0]
+        assert carried.losses[k] == pytest.approx(want, rel=1e-12)
+        state = {"h0": trace.h[-1], "s0": trace.s[-1]}
+    assert carried.losses[0] == reset.losses[0] and carried.losses[streams.windows] == reset.losses[streams.windows]
+    assert carried.losses[1] != pytest.approx(reset.losses[1], rel=1e-6)
+
+
+def test_carried_gradient_stops_at_the_window_edge():
+    """The gradient of a carried batch is the one-window gradient from that start state."""
+    vocab, streams, task = _streams("abcab cabba acbca " * 10, T=4, batch_size=2)
+    params, readout = lc.init_params(len(vocab), 3, seed=1), lc.init_readout(3, len(vocab), seed=1)
+    captured = []
+
+    class Spy(lc.SGD):  # records the gradient, changes nothing
+        def step(self, params_and_readout, grads):
+            captured.append(grads[0].dW.copy())
+            return params_and_readout
+
+    train(task, params, readout, Spy(lr=0.1), steps=2, loss="xent", progress=False, carry_state=streams.windows)
+    first = lc.lstm_forward(params, task(0)[0])
+    trace = lc.lstm_forward(params, task(1)[0], h0=first.h[-1], s0=first.s[-1])
+    dout = lc.softmax_cross_entropy(lc.readout_forward(readout, trace.h), task(1)[1])[1]
+    dh = lc.readout_backward(readout, trace.h, dout).dh
+    np.testing.assert_allclose(captured[1], lc.lstm_backward(params, trace, dh).dW, rtol=1e-12, atol=1e-15)
+
+
 @pytest.mark.parametrize("kwargs, error, name", [
     ({"task": None}, TypeError, "task"), ({"params": "W"}, TypeError, "params"),
     ({"optimizer": "adam"}, TypeError, "optimizer"), ({"steps": 0}, ValueError, "steps"),
-    ({"clip": -1.0}, ValueError, "clip"),
+    ({"clip": -1.0}, ValueError, "clip"), ({"carry_state": 0}, ValueError, "carry_state"),
 ])
 def test_train_rejects_bad_arguments(kwargs, error, name):
     args = dict(task=lambda s: adding_problem(T=4, batch_size=2, seed=s), params=lc.init_params(2, 4),

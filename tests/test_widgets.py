@@ -15,7 +15,7 @@ from PIL import Image
 import lstm_core as lc
 from lstm_core import measures
 from lstm_core.figures import widgets
-from lstm_core.data import lesson_problem
+from lstm_core.data import CharVocab, lesson_problem
 
 BUILDERS = [getattr(widgets, name) for name in widgets.__all__]
 
@@ -290,6 +290,37 @@ def test_state_gradient_readout_gives_the_two_paths_of_the_step_shown():
     grads = lc.lstm_backward(params, trace, dh)
     path1, path2 = grads.ds_via_h[5, 0], grads.ds_via_next[5, 0]
     assert f"δS = {path1 + path2:.2f} = path 1 {path1:.2f} + path 2 {path2:.2f}" in stepper.readout_text
+
+
+def test_text_unit_stepper_colours_the_text_and_shows_the_step_in_the_cell():
+    text = "All:\nSpeak, speak.\nYou are all resolved."
+    vocab = CharVocab(text)
+    params = lc.init_params(len(vocab), 5, seed=3)
+    stepper = widgets.text_unit_stepper(params, vocab, text, units=[("unit 4: picked", 3)])
+    trace = lc.lstm_forward(params, vocab.one_hot(vocab.encode(text)))
+    assert [value for _, value in stepper.controls["unit"].options] == [3, 0, 1, 2, 4]
+    assert stepper.controls["t"].max == len(text)
+    stepper.controls["t"].value = 8  # 'e' of "Speak", row 1, column 2
+    grid = stepper.panels["text"].ax.images[0].get_array()
+    assert grid[1, 2] == trace.s[7, 3]
+    assert stepper.panels["text"].cursor.get_xy() == (1.5, 0.5)
+    assert stepper.panels["diagram"].values["s"].get_text() == f"{trace.s[7, 3]:.2f}"
+    assert stepper.readout_text.startswith("t = 8: 'e'; unit 4: S = ")
+    stepper.controls["show"].value = "f"
+    assert stepper.panels["text"].ax.images[0].get_array()[1, 2] == trace.f[7, 3]
+    assert stepper.panels["text"].ax.images[0].get_clim() == (0.0, 1.0)
+    stepper.controls["unit"].value = 1
+    assert stepper.panels["text"].ax.images[0].get_array()[0, 0] == trace.f[0, 1]
+
+
+def test_text_unit_stepper_names_bad_arguments():
+    vocab = CharVocab("abc")
+    with pytest.raises(ValueError, match="params"):
+        widgets.text_unit_stepper(lc.init_params(7, 2), vocab, "abc")
+    with pytest.raises(ValueError, match="units"):
+        widgets.text_unit_stepper(lc.init_params(3, 2), vocab, "abc", units=[5])
+    with pytest.raises(TypeError, match="vocab"):
+        widgets.text_unit_stepper(lc.init_params(3, 2), "abc", "abc")
 
 
 def test_every_control_has_a_label():

@@ -13,6 +13,11 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.colors import ListedColormap
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullFormatter
 
 from ..activations import sigmoid
@@ -437,6 +442,161 @@ class DecayCurves:
 def _sci(v: float) -> str:
     return f"{v:.1e}" if np.isfinite(v) else "overflow"
 
+
+
+def _light(cmap: str, low: float, high: float) -> ListedColormap:
+    """The part of ``cmap`` from ``low`` to ``high``: light enough that black text on it
+    keeps a contrast of at least 4.5 : 1 (WCAG AA)."""
+    return ListedColormap(mpl.colormaps[cmap](np.linspace(low, high, 256)), name=f"{cmap}_light")
+
+
+#: the backgrounds of :class:`TextColors`: a cell state (blue below 0, red above) and a gate (0 … 1)
+TEXT_STATE_CMAP = _light(DIVERGING, 0.2, 0.8)
+TEXT_GATE_CMAP = _light("Greens", 0.0, 0.7)
+NEWLINE = "⏎"
+
+
+def text_grid(text: str, width: int = 60) -> np.ndarray:
+    """(T, 2) the row and column of each character when ``text`` is laid out in lines of at
+    most ``width`` characters; a newline sits at the end of its line (drawn as ⏎)."""
+    places, row, column = [], 0, 0
+    for char in text:
+        if column == width:
+            row, column = row + 1, 0
+        places.append((row, column))
+        if char == "\n":
+            row, column = row + 1, 0
+        else:
+            column += 1
+    return np.array(places, dtype=int).reshape(-1, 2)
+
+
+class _StillLayer(Artist):
+    """Artists that never change, drawn once onto a transparent bitmap that later draws paste.
+
+    Pasting costs under a millisecond where drawing a passage's characters one by one
+    costs a hundred. The bitmap
+    is drawn again when the figure's size or the axes' place or range changes; renderers
+    other than Agg (PDF, SVG) get the artists themselves.
+    """
+
+    def __init__(self, ax, artists):
+        super().__init__()
+        self.artists = artists
+        for artist in artists:
+            artist.axes = ax
+            artist.set_figure(ax.figure)
+            artist.set_transform(ax.transData)
+        self._key, self._pixels = None, None
+
+    def draw(self, renderer):
+        if not self.get_visible():
+            return
+        if not isinstance(renderer, RendererAgg):
+            for artist in self.artists:
+                artist.draw(renderer)
+            return
+        key = (renderer.width, renderer.height, self.figure.dpi, tuple(self.axes.bbox.bounds),
+               self.axes.get_xlim(), self.axes.get_ylim())
+        if key != self._key:
+            layer = RendererAgg(int(renderer.width), int(renderer.height), self.figure.dpi)
+            for artist in self.artists:
+                artist.draw(layer)
+            self._key, self._pixels = key, np.asarray(layer.buffer_rgba())[::-1].copy()
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, 0, 0, self._pixels)
+        gc.restore()
+
+
+class TextColors:
+    """A passage of text, each character on a background coloured by one value: the
+    picture of Karpathy, Johnson and Fei-Fei's "Visualizing and Understanding Recurrent
+    Networks" (2015). A box marks the character of the current step.
+
+    Call :meth:`update` with (T,) values and ``kind``: ``"state"`` colours blue (< 0)
+    through white (0) to red (> 0) on ``±limit``; ``"gate"`` colours white (0) to green (1).
+    Only the box moves from frame to frame; when the colours change, :attr:`stale_axes`
+    asks a widget to repaint this axes and its colour bar once (the characters lie over
+    the colours, and redrawing them for every step would be slow).
+    """
+
+    def __init__(self, ax, text: str, width: int = 60, title: str | None = None, fontsize: float = 14):
+        self.ax, self.text = ax, text
+        self.places = text_grid(text, width)
+        rows = int(self.places[:, 0].max()) + 1
+        self._grid = np.full((rows, width), np.nan)
+        self.image = ax.imshow(self._grid, cmap=TEXT_STATE_CMAP, vmin=-1, vmax=1, aspect="auto",
+                               interpolation="nearest", zorder=1)
+        self.characters = [Text(column, row, NEWLINE if char == "\n" else char, ha="center", va="center",
+                                family="monospace", fontsize=fontsize, color="black")
+                           for (row, column), char in zip(self.places, text)]
+        ax.add_artist(_StillLayer(ax, self.characters)).set_zorder(2)
+        self.cursor = ax.add_patch(Rectangle((-0.5, -0.5), 1, 1, fill=False, edgecolor="black", lw=2.5, zorder=3,
+                                             visible=False))
+        self.colorbar = ax.figure.colorbar(self.image, ax=ax, fraction=0.03, pad=0.01, aspect=6)
+        self.dynamic = [self.cursor]
+        self.stale_axes = []
+        ax.set_xlim(-0.5, width - 0.5)
+        ax.set_ylim(rows - 0.5, -0.5)
+        ax.set_axis_off()
+        if title:
+            ax.set_title(title)
+
+    def update(self, values, kind: str = "state", limit: float | None = None, label: str = "") -> None:
+        """Colour each character by ``values`` (T,); ``limit`` (state only) spans ``±limit``."""
+        values = clip_exploded(np.asarray(values, dtype=float))
+        if kind == "state":
+            limit = limit if limit is not None else nice_limit(symmetric_limit(values))
+            cmap, low, high = TEXT_STATE_CMAP, -limit, limit
+        elif kind == "gate":
+            cmap, low, high = TEXT_GATE_CMAP, 0.0, 1.0
+        else:
+            raise ValueError(f"kind must be 'state' or 'gate', got {kind!r}")
+        grid = self._grid.copy()
+        grid[self.places[:, 0], self.places[:, 1]] = values
+        if self.image.get_cmap() is not cmap or self.image.get_clim() != (low, high) or not np.array_equal(
+                grid, self._grid, equal_nan=True) or self.colorbar.ax.get_ylabel() != label:
+            self._grid = grid
+            self.image.set_data(grid)
+            self.image.set_cmap(cmap)
+            self.image.set_clim(low, high)
+            self.colorbar.update_normal(self.image)
+            self.colorbar.set_label(label)
+            self.stale_axes = [self.ax, self.colorbar.ax]
+
+    def show_cursor(self, k: int | None) -> None:
+        """Box the character of step ``t = k + 1`` (None: no box)."""
+        self.cursor.set_visible(k is not None)
+        if k is not None:
+            row, column = self.places[k]
+            self.cursor.set_xy((column - 0.5, row - 0.5))
+
+
+
+class ValueAlongText:
+    """One value over a passage, step by step (a line), with a dot at the current step."""
+
+    def __init__(self, ax, T: int, title: str | None = None):
+        self.ax = ax
+        self.line = ax.plot([], [], color=STATE_COLORS["s"], lw=1.6)[0]
+        self.cursor = ax.axvline(1, color="0.45", lw=1, ls=":")
+        self.dot = ax.plot([], [], "o", color=STATE_COLORS["h"], ms=9, mec="black", zorder=4)[0]
+        self.dynamic = [self.line, self.cursor, self.dot]
+        ax.axhline(0, color="0.3", lw=0.8, zorder=0.5)
+        ax.set_xlim(0.5, T + 0.5)
+        ax.set_xlabel("character $t$")
+        if title:
+            ax.set_title(title)
+
+    def update(self, values, t: int, ylim: tuple[float, float], ylabel: str = "") -> None:
+        """``values`` (T,) for the whole passage; mark step ``t``."""
+        values = clip_exploded(np.asarray(values, dtype=float))
+        self.line.set_data(np.arange(1, len(values) + 1), values)
+        self.cursor.set_xdata([t, t])
+        self.dot.set_data([t], [values[t - 1]])
+        self.ax.set_ylim(*ylim)
+        self.ax.set_ylabel(ylabel)
+
 __all__ = [
     "DecayCurves",
     "EXPLODED",
@@ -447,11 +607,14 @@ __all__ = [
     "PathUnits",
     "ScaledTicks",
     "SigmoidSlope",
+    "TextColors",
     "UnitHistory",
+    "ValueAlongText",
     "WarningText",
     "clip_exploded",
     "explosion_message",
     "label_gate_blocks",
     "nice_limit",
     "symmetric_limit",
+    "text_grid",
 ]

@@ -66,7 +66,9 @@ class FigureStepper(widgets.VBox):
 
     Redrawing is blitted: the first frame is drawn in full and kept as a background
     without the artists that change; later frames repaint only those artists (and what
-    lies above them), unless an axis range changed, which needs a full draw.
+    lies above them). An axes whose range changed, or that a panel lists in its
+    ``stale_axes`` (its still part changed), is repainted whole, or the whole figure if
+    that axes overlaps another.
     """
 
     def __init__(self, figure: Figure, controls: dict, rows: list[list[str]], update, panels: dict):
@@ -120,8 +122,13 @@ class FigureStepper(widgets.VBox):
         """Update the figure from the controls' values and show it (``full``: no blitting)."""
         with np.errstate(all="ignore"), course_style():
             self._show_readout(self._update())
+            stale = []  # axes whose still part a panel changed: repainted whole, like an axes whose range changed
+            for panel in self.panels.values():
+                stale += getattr(panel, "stale_axes", [])
+                if hasattr(panel, "stale_axes"):
+                    panel.stale_axes = []
             limits = self._axis_limits()
-            if full or self._background is None or not self._redraw_axes(limits):
+            if full or self._background is None or not self._redraw_axes(limits, stale):
                 self.canvas.draw()  # everything but the animated layers
                 renderer = self.canvas.get_renderer()
                 self._boxes = {ax: ax.get_tightbbox(renderer).padded(3) for ax in self.figure.axes}
@@ -136,8 +143,8 @@ class FigureStepper(widgets.VBox):
         self.readout.value = (f'<p role="status" aria-live="polite" style="font-size: 1.15em; margin: 0.3em 0">'
                               f"{html.escape(self.readout_text)}</p>")
 
-    def _redraw_axes(self, limits) -> bool:
-        """Restore the background, repainting only the axes whose range changed.
+    def _redraw_axes(self, limits, stale=()) -> bool:
+        """Restore the background, repainting only the axes whose range changed (and the ``stale`` ones).
 
         Each such axes is blanked where it was and where it now reaches (ticks, labels,
         legend) and drawn again. Returns False, having changed nothing that matters, if
@@ -145,10 +152,10 @@ class FigureStepper(widgets.VBox):
         draw is exact.
         """
         self.canvas.restore_region(self._background)
-        changed = [ax for ax, old, new in zip(self.figure.axes, self._limits, limits) if old != new]
+        changed = [ax for ax, old, new in zip(self.figure.axes, self._limits, limits) if old != new or ax in stale]
         if not changed:
             return True
-        now = {ax: self._box(ax, new) for ax, old, new in zip(self.figure.axes, self._limits, limits) if old != new}
+        now = {ax: self._box(ax, new) for ax, new in zip(self.figure.axes, limits) if ax in changed}
         area = {ax: Bbox.union([now[ax], self._boxes[ax]]) for ax in changed}
         for ax in self.figure.axes:
             if ax not in area and any(self._boxes[ax].overlaps(box) for box in area.values()):

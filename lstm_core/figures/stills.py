@@ -12,12 +12,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from ..data import CharVocab
 from ..measures import gate_gradient_norms, path_norms, path_sizes, unit_history, unit_values, weight_gradient_shares
-from ..params import GATE_ORDER
+from ..params import GATE_ORDER, LSTMParams
+from ..sequence import lstm_forward
 from .alt_text import describe, number, power_of_ten
 from .diagram import CellDiagram
 from .graph_diagram import ScalarGraphDiagram
-from .panels import DecayCurves, FlowBars, GateBars, GateGradientHeatmap, UnitHistory, label_gate_blocks, symmetric_limit
+from .panels import (NEWLINE, DecayCurves, FlowBars, GateBars, GateGradientHeatmap, TextColors, UnitHistory,
+                     label_gate_blocks, nice_limit, symmetric_limit, text_grid)
 from .style import DIVERGING, GATE_COLORS, PATH_COLORS, STATE_COLORS, WARNING_COLOR
 
 
@@ -260,7 +263,8 @@ def plot_training_curves(curves: dict[str, list[float]], title: str = "training 
     running mean over ``smooth`` steps over it (noisy per-batch values become readable);
     ``line`` = ``(y, label)`` adds a dashed horizontal line, for example a clipping
     threshold, and with ``smooth`` each step above it is circled. ``marks`` maps a label to
-    ``(steps, values)`` measured now and then, such as a held-out loss, drawn as points.
+    ``(steps, values)`` measured now and then, such as a held-out loss, drawn as points
+    (with several, the k-th in the k-th curve's colour, each its own shape).
     """
     fig, ax = plt.subplots(figsize=(10, 4.0))
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
@@ -276,8 +280,10 @@ def plot_training_curves(curves: dict[str, list[float]], title: str = "training 
         if line is not None and smooth > 1:  # the steps above the line (clipped, for a clipping threshold)
             above = values > line[0]
             ax.plot(steps[above], values[above], "o", color=color, ms=3.5, mfc="none", mew=1.0)
-    for label, (steps, values) in (marks or {}).items():
-        ax.plot(steps, values, "s-", color=STATE_COLORS["s"], ms=6, lw=1.2, label=label)
+    several = len(marks or {}) > 1  # then the k-th marks share the k-th curve's colour, and differ in shape too
+    for k, (label, (steps, values)) in enumerate((marks or {}).items()):
+        ax.plot(steps, values, "sDo^"[k % 4] + "-", color=colors[k] if several else STATE_COLORS["s"], ms=6, lw=1.2,
+                mec="black" if several else None, mew=0.8 if several else None, label=label)
     if line is not None:
         ax.axhline(line[0], color="0.3", ls="--", lw=1.3, label=line[1])
         if smooth > 1:
@@ -360,7 +366,7 @@ def plot_runs(groups: dict[str, list], title: str = "training loss", ylabel: str
 
 
 def _shown_char(char: str) -> str:
-    return {"\n": "⏎", " ": "␣", "\t": "⇥"}.get(char, char)
+    return {"\n": NEWLINE, " ": "␣", "\t": "⇥"}.get(char, char)
 
 
 def plot_temperatures(distributions: dict[float, np.ndarray], characters, top: int = 8,
@@ -393,6 +399,34 @@ def plot_temperatures(distributions: dict[float, np.ndarray], characters, top: i
                          f"at temperatures {', '.join(f'{tau:g}' for tau in temperatures)}: the lower the temperature, "
                          f"the more the probability piles onto the likeliest characters. {peaks.capitalize()}.")
 
+
+def plot_text_units(params: LSTMParams, vocab: CharVocab, text: str, units, width: int = 60):
+    """``text`` once per unit, each character on a background coloured by that unit's cell
+    state ``S_t`` after reading it (the still of :func:`~lstm_core.figures.widgets.text_unit_stepper`).
+
+    ``units`` lists unit indices or ``(label, index)`` pairs; the model reads ``text``
+    from ``h = S = 0``. Each unit's colours span ± its largest ``|S_t|``, rounded up.
+    """
+    units = [(f"unit {u + 1}", u) if isinstance(u, (int, np.integer)) else (str(u[0]), int(u[1])) for u in units]
+    trace = lstm_forward(params, vocab.one_hot(vocab.encode(text)))  # (T, ·): one sequence
+    rows = int(text_grid(text, width)[:, 0].max()) + 1
+    fig, axes = plt.subplots(len(units), 1, figsize=(11, len(units) * (0.3 * rows + 0.6)), squeeze=False,
+                             layout="constrained")
+    summary = []
+    for ax, (label, j) in zip(axes[:, 0], units):
+        s = trace.s[:, j]
+        limit = nice_limit(symmetric_limit(s))
+        TextColors(ax, text, width=width, title=f"{label}: cell state $S_t$ after each character").update(
+            s, kind="state", limit=limit, label="$S_t$")
+        high, low = int(np.argmax(s)), int(np.argmin(s))
+        summary.append(f"{label}: S_t from {number(s[low])} (at {_shown_char(text[low])!r}, character {low + 1}) "
+                       f"to {number(s[high])} (at {_shown_char(text[high])!r}, character {high + 1}), "
+                       f"colours on ±{number(limit)}")
+    lines = text.split("\n")
+    return describe(fig, f"The passage of {len(text)} characters in {len(lines)} lines, beginning "
+                         f"{text[:40]!r}, shown {len(units)} times; in each copy every character's background is "
+                         f"coloured by one unit's cell state after reading it, blue below 0, white at 0, red above. "
+                         f"{'; '.join(summary)}.")
 
 def plot_scalar_graph(settings):
     """Small multiples of the two-path scalar graph, one per ``(s, o, f)`` in ``settings``."""

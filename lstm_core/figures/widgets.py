@@ -25,10 +25,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from .._checks import positive_int
-from ..data import lesson_problem
-from ..measures import (gate_gradient_norms, gradient_decay, path_norms, path_sizes, unit_history, unit_values,
-                        weight_gradient_shares)
-from ..params import GATE_ORDER, gate_slice
+from ..data import CharVocab, lesson_problem, load_text
+from ..measures import (gate_gradient_norms, gradient_decay, path_norms, path_sizes, unit_history, unit_quantity,
+                        unit_values, weight_gradient_shares)
+from ..params import GATE_ORDER, LSTMParams, gate_slice, init_params
 from ..sequence import lstm_backward, lstm_forward
 from .alt_text import power_of_ten
 from .diagram import CellDiagram
@@ -41,9 +41,12 @@ from .panels import (
     Heatmap,
     PathUnits,
     SigmoidSlope,
+    TextColors,
     UnitHistory,
+    ValueAlongText,
     WarningText,
     explosion_message,
+    text_grid,
     label_gate_blocks,
     nice_limit,
     symmetric_limit,
@@ -374,6 +377,84 @@ def gradient_decay_explorer(T: int = 100, T_max: int = 300) -> FigureStepper:
     return FigureStepper(fig, controls, [["T"], ["keep_bias", "scale"]], update, panels)
 
 
+#: what :func:`text_unit_stepper` can colour the text by, as (label, quantity) pairs
+TEXT_QUANTITIES = [("cell state S", "s"), ("keep gate f", "f"), ("input gate i", "i"), ("output gate o", "o")]
+
+
+def _character(char: str) -> str:
+    return "newline" if char == "\n" else "space" if char == " " else repr(char)
+
+
+@_styled
+def text_unit_stepper(params: LSTMParams | None = None, vocab: CharVocab | None = None, text: str | None = None,
+                      units=None, width: int = 60) -> FigureStepper:
+    """Inside a character model: ``text`` coloured by one unit's cell state or gate, step by step.
+
+    The model ``params`` (trained on characters numbered by ``vocab``) reads ``text`` from
+    ``h = S = 0``; each character's background shows the chosen unit's value after reading
+    it, a box marks step t, and the cell diagram shows that step's numbers.
+
+    Controls: ``play``, ``t`` (character), ``unit``, ``show`` (the cell state or a gate).
+    ``units`` lists the dropdown's first entries, each a unit index or a ``(label, index)``
+    pair (for example the units a measurement picked); every other unit follows. With no
+    arguments: an untrained model (8 units) on the text's first lines.
+    """
+    if vocab is None:
+        vocab = CharVocab(load_text())
+    if not isinstance(vocab, CharVocab):
+        raise TypeError(f"vocab must be a CharVocab, got {type(vocab).__name__}")
+    if params is None:
+        params = init_params(input_size=len(vocab), hidden_size=8, seed=0)
+    if not isinstance(params, LSTMParams):
+        raise TypeError(f"params must be an LSTMParams, got {type(params).__name__}")
+    if params.input_size != len(vocab):
+        raise ValueError(f"params must read one-hot characters of vocab: input size {len(vocab)}, "
+                         f"got {params.input_size}")
+    text = load_text()[:180] if text is None else text
+    if not isinstance(text, str) or len(text) < 2:
+        raise ValueError("text must be a string of at least 2 characters")
+    H = params.hidden_size
+    first = [(f"unit {u + 1}", u) if isinstance(u, (int, np.integer)) else (str(u[0]), int(u[1])) for u in (units or [])]
+    if any(not 0 <= j < H for _, j in first):
+        raise ValueError(f"units must be unit indices 0 … {H - 1}, got {[j for _, j in first]}")
+    options = first + [(f"unit {j + 1}", j) for j in range(H) if j not in {k for _, k in first}]
+    trace = lstm_forward(params, vocab.one_hot(vocab.encode(text)))  # (T, ·): one sequence
+    T = len(text)
+    controls = {**_time_controls(T),
+                "unit": widgets.Dropdown(options=options, value=options[0][1], description="unit",
+                                         layout=widgets.Layout(width="360px")),
+                "show": widgets.ToggleButtons(options=TEXT_QUANTITIES, value="s", description="colour by",
+                                              style={"button_width": "auto"})}
+    rows = int(text_grid(text, width)[:, 0].max()) + 1
+    fig = _figure(11, 4.3 + 0.3 * rows)
+    grid = fig.add_gridspec(2, 2, height_ratios=[0.3 * rows + 0.3, 4.0], width_ratios=[1, 1.1])
+    panels = {"text": TextColors(fig.add_subplot(grid[0, :]), text, width=width),
+              "diagram": CellDiagram(fig.add_subplot(grid[1, 0])),
+              "along": ValueAlongText(fig.add_subplot(grid[1, 1]), T)}
+
+    def update():
+        setting = {name: control.value for name, control in controls.items()}
+        k, j, quantity = setting["t"] - 1, setting["unit"], setting["show"]
+        name = dict((q, label) for label, q in TEXT_QUANTITIES)[quantity]
+        values_along = unit_quantity(trace, quantity)[:, j]
+        limit = nice_limit(symmetric_limit(values_along))
+        panels["text"].update(values_along, kind="state" if quantity == "s" else "gate", limit=limit,
+                              label=f"unit {j + 1}: {name}")
+        panels["text"].show_cursor(k)
+        panels["text"].ax.set_title(f"unit {j + 1}'s {name} after each character (the box: step t = {setting['t']})")
+        values = unit_values(trace, k, j)
+        values.pop("x")  # a one-hot character: the title names it instead
+        panels["diagram"].show_values(values)
+        panels["diagram"].ax.set_title(f"step t = {setting['t']}: {_character(text[k])}, unit {j + 1}")
+        panels["along"].update(values_along, setting["t"], (-limit, limit) if quantity == "s" else (0, 1),
+                               ylabel=name)
+        panels["along"].ax.set_title(f"unit {j + 1}'s {name} along the passage")
+        return (f"t = {setting['t']}: {_character(text[k])}; unit {j + 1}: S = {values['s']:.2f}, "
+                f"f = {values['f']:.2f}, i = {values['i']:.2f}, o = {values['o']:.2f}, a = {values['a']:.2f}")
+
+    return FigureStepper(fig, controls, [["play", "t"], ["unit", "show"]], update, panels)
+
+
 # The builders: each takes no required argument and returns a FigureStepper.
 __all__ = [
     "chain_rule_explorer",
@@ -381,5 +462,6 @@ __all__ = [
     "gate_gradient_explorer",
     "gradient_decay_explorer",
     "state_gradient_stepper",
+    "text_unit_stepper",
     "weight_gradient_stepper",
 ]
