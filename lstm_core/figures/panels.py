@@ -554,10 +554,12 @@ class TextColors:
             raise ValueError(f"kind must be 'state' or 'gate', got {kind!r}")
         grid = self._grid.copy()
         grid[self.places[:, 0], self.places[:, 1]] = values
-        if self.image.get_cmap() is not cmap or self.image.get_clim() != (low, high) or not np.array_equal(
-                grid, self._grid, equal_nan=True) or self.colorbar.ax.get_ylabel() != label:
+        if not np.array_equal(grid, self._grid, equal_nan=True):
             self._grid = grid
             self.image.set_data(grid)
+            self.stale_axes = [self.ax]
+        if self.image.get_cmap() is not cmap or self.image.get_clim() != (low, high) \
+                or self.colorbar.ax.get_ylabel() != label:
             self.image.set_cmap(cmap)
             self.image.set_clim(low, high)
             self.colorbar.update_normal(self.image)

@@ -282,7 +282,7 @@ def weight_gradient_stepper(T: int = 12, input_size: int = 2, hidden_size: int =
     bars = bar_ax.bar(np.arange(1, T + 1), sizes, color=PATH_COLORS["via_next"])
     bar_ax.set_xlim(0.5, T + 0.5)
     bar_ax.set_xlabel("time step $t$")
-    bar_ax.set_ylabel("$\\|\\delta Z_t I_t^T\\|$")
+    bar_ax.set_ylabel("$\\|\\delta Z_t I_t^\\top\\|$")
     done = bar_ax.text(0.99, 0.95, "", transform=bar_ax.transAxes, ha="right", va="top", fontsize=12)
     panels.update(bars=bars, done=done)
 
@@ -439,7 +439,7 @@ def text_unit_stepper(params: LSTMParams | None = None, vocab: CharVocab | None 
         values_along = unit_quantity(trace, quantity)[:, j]
         limit = nice_limit(symmetric_limit(values_along))
         panels["text"].update(values_along, kind="state" if quantity == "s" else "gate", limit=limit,
-                              label=f"unit {j + 1}: {name}")
+                              label="cell state $S_t$" if quantity == "s" else "gate value")
         panels["text"].show_cursor(k)
         panels["text"].ax.set_title(f"unit {j + 1}'s {name} after each character (the box: step t = {setting['t']})")
         values = unit_values(trace, k, j)
