@@ -8,6 +8,14 @@ indentation of the marker. The hint is the solution's ``# hint: ...`` comment li
 which each solution must have. Outputs, execution counts and stored widget state are
 removed, so a student starts from a clean notebook.
 
+The lecture notebooks derive a step and then ask the student to write it; students must
+derive it themselves first. So cells tagged ``reveal`` (a derivation, a by-hand cell:
+anything that gives the answer away) move, in the student version, to just below the
+check cell of the exercise that follows them, in their order. Everything else keeps
+its place. Other tags the course uses: ``hints`` (a Markdown cell of collapsed hints above
+an exercise), ``question`` (an end-of-notebook question) and ``answer`` (its worked answer,
+collapsed, for self-study; a graded release leaves these out).
+
     python tools/make_exercises.py           # write exercises/
     python tools/make_exercises.py --check   # exit 1 if exercises/ is out of date
 """
@@ -22,6 +30,33 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END, HINT = "### BEGIN SOLUTION", "### END SOLUTION", "# hint:"
+REVEAL = "reveal"
+CHECK = "exercises.check_"
+
+
+def is_exercise(cell) -> bool:
+    return cell.cell_type == "code" and BEGIN in cell.source
+
+
+def is_check(cell) -> bool:
+    return cell.cell_type == "code" and CHECK in cell.source
+
+
+def student_order(cells: list, where: str = "a notebook") -> list:
+    """``cells`` with each cell tagged ``reveal`` moved below the check of the next exercise."""
+    out, held, exercise_seen = [], [], False
+    for cell in cells:
+        if REVEAL in cell.metadata.get("tags", []):
+            held.append(cell)
+            continue
+        out.append(cell)
+        exercise_seen = exercise_seen or is_exercise(cell)
+        if exercise_seen and is_check(cell):
+            out += held
+            held, exercise_seen = [], False
+    if held:
+        raise ValueError(f"{where}: a cell tagged {REVEAL!r} has no exercise (and check) after it")
+    return out
 
 
 def strip_solutions(source: str, where: str = "a cell") -> str:
@@ -55,6 +90,7 @@ def student_notebook(path: Path) -> str:
     """The student version of the notebook at ``path``, as the text to write."""
     nb = nbformat.read(path, as_version=4)
     nb.metadata.pop("widgets", None)
+    nb.cells = student_order(nb.cells, path.name)
     for k, cell in enumerate(nb.cells):
         if cell.cell_type == "code":
             cell.source = strip_solutions(cell.source, f"{path.name}, cell {k}")

@@ -190,7 +190,7 @@ def plot_weight_accumulation(trace, grads, steps=(12, 8, 4, 1)):
     fig.suptitle("$\\delta W = \\sum_t \\delta Z_t I_t^\\top$, accumulated from t = T down to 1")
     row, column = np.unravel_index(int(np.argmax(np.abs(running[0]))), running[0].shape)
     part = f"x_t column {column + 1}" if column < D else f"h_{{t-1}} column {column - D + 1}"
-    return describe(fig, f"Four heat maps of the running sum of δZ_t I_t^T, red positive and blue negative, rows in "
+    return describe(fig, f"Four heat maps of the running sum of δZ_t I_tᵀ, red positive and blue negative, rows in "
                          f"gate blocks a, i, f, o and columns split into x_t and h_{{t-1}}: the sum over steps "
                          f"{', '.join(f'{t} to {len(running)}' for t in steps)}. Only the last, over every step, is "
                          f"δW. Its largest entry in size is {number(running[0][row, column])}, in block "
