@@ -25,10 +25,11 @@ given a function), and never lets the function change the check's own arrays.
 'update_sign'
 
 The general machinery is in :mod:`.checker`; each notebook's exercises are in their own
-module: ``forward_pass`` (01), ``state_gradient`` (02), ``gate_gradients`` (03) and
-``weight_update`` (04).
+module: ``forward_pass`` (01), ``state_gradient`` (02), ``gate_gradients`` (03),
+``weight_update`` and ``backward_pass`` (04).
 """
 
+from .backward_pass import check_backward_through_time
 from .checker import CheckResult
 from .forward_pass import check_lstm_step
 from .gate_gradients import check_gate_gradients
@@ -37,6 +38,7 @@ from .weight_update import check_input_gradient, check_sgd_update, check_weight_
 
 __all__ = [
     "CheckResult",
+    "check_backward_through_time",
     "check_gate_gradients",
     "check_input_gradient",
     "check_lstm_step",

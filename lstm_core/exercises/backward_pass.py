@@ -1,0 +1,225 @@
+"""Notebook 04's last exercise: the whole backward pass through time for one sequence,
+``backward_through_time(W, steps, dh_loss) -> (dW, db, dx)``.
+
+The student's function gets
+
+- ``W`` (4H, D+H), the stacked weights (``b`` is not needed going back);
+- ``steps``, a list of the T :class:`~lstm_core.cell.StepTrace` records of one sequence,
+  ``steps[k]`` for step ``t = k + 1``, as ``lc.lstm_step_forward`` returns them (no batch
+  axis): ``.x .h_prev .s_prev``, the gates ``.a .i .f .o``, ``.s``, ``.h`` and ``.I``;
+- ``dh_loss`` (T, H), ``∂L/∂h_t`` straight from the loss at every step,
+
+and returns ``δW`` (4H, D+H) and ``δb`` (4H,), each summed over the T steps, and ``δx``
+(T, D), one row per step: ``lc.lstm_backward``'s ``dW``, ``db``, ``dx`` with nothing
+arriving from beyond step T. It walks t = T, …, 1 carrying the engine's two names,
+``dh_next`` (δh_next, the last H entries of Wᵀ δZ_{t+1}) and ``ds_next``
+(δS_next = δS_{t+1} ⊙ f_{t+1}), both zero at t = T. A solution, as in the notebook
+(the loop written with the step exercises' equations):
+
+>>> import numpy as np
+>>> def backward_through_time(W, steps, dh_loss):
+...     T, H = dh_loss.shape
+...     D = W.shape[1] - H
+...     dW, db, dx = np.zeros_like(W), np.zeros(4 * H), np.zeros((T, D))
+...     dh_next, ds_next = np.zeros(H), np.zeros(H)      # nothing arrives from beyond step T
+...     for k in reversed(range(T)):                     # t = k + 1 = T, T-1, ..., 1
+...         st = steps[k]
+...         dh = dh_loss[k] + dh_next                    # δh_t = dh_t + δh_next
+...         ds = dh * st.o * (1 - np.tanh(st.s) ** 2) + ds_next   # path 1 + path 2
+...         dz = np.concatenate([ds * st.i * (1 - st.a ** 2), ds * st.a * st.i * (1 - st.i),
+...                              ds * st.s_prev * st.f * (1 - st.f), dh * np.tanh(st.s) * st.o * (1 - st.o)])
+...         dI = W.T @ dz                                # δI_t = Wᵀ δZ_t = [δx_t, δh_next for t-1]
+...         dx[k], dh_next = dI[:D], dI[D:]
+...         ds_next = ds * st.f                          # δS_next for t-1 = δS_t ⊙ f_t
+...         dW += np.outer(dz, st.I)                     # W is shared: add every step's share
+...         db += dz
+...     return dW, db, dx
+>>> check_backward_through_time(backward_through_time)
+✓ backward_through_time: correct on 5 cases
+
+The check compares with ``lc.lstm_backward`` on five sequences (T from 3 to 7, several
+D and H, non-zero ``h_0`` and ``S_0``, ``dh_loss`` non-zero at every step), and once per
+session confirms that ``lc.lstm_backward`` agrees with finite differences on the first of
+them. Its modelled mistakes, each with its own message:
+
+- ``dh_next_not_added``: δh_t = dh_t only; what comes back from step t+1 is dropped;
+- ``ds_not_carried``: δS_t = path 1 only (``ds_next`` never handed back, or set to zero
+  inside the loop: the two give the same numbers);
+- ``ds_without_f``: δS_t handed back as it is, not ⊙ f_t;
+- ``ds_keep_gate_of_wrong_step``: δS_{t+1} ⊙ f_t, the keep gate of step t instead of t+1;
+- ``reset_in_loop``: both ``dh_next`` and ``ds_next`` set to zero inside the loop;
+- ``loop_forwards``: the loop walks t = 1, …, T;
+- ``last_step_only``: δW (or δb) overwritten at every step, so only t = 1's share is left.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import lru_cache
+
+import numpy as np
+
+from ..cell import lstm_step_forward
+from ..gradcheck import gradcheck
+from ..sequence import lstm_backward, lstm_forward
+from .checker import (Case, CheckResult, Exercise, Mistake, gate_of_row, random_problem, run_check, seeds,
+                      whole_outputs)
+
+NAME = "backward_through_time"
+#: (D, H, T) of the five cases: several sizes, T from 3 to 7
+SIZES = ((2, 3, 5), (1, 2, 3), (3, 4, 6), (2, 5, 4), (4, 3, 7))
+FD_TOLERANCE = 1e-7
+
+
+def _problems():
+    """Each case's ``(params, x, h0, s0, dh_loss)``, seeded."""
+    problems = []
+    for seed, (D, H, T) in zip(seeds(700), SIZES):
+        params, _, h0, s0, rng = random_problem(seed, D=D, H=H)
+        problems.append((params, rng.standard_normal((T, D)), h0, s0, rng.standard_normal((T, H))))
+    return problems
+
+
+def _run_forward(params, x, h0, s0):
+    """The StepTrace of every step, t = 1..T, as a student gets them from ``lc.lstm_step_forward``."""
+    steps, h, s = [], h0, s0
+    for x_t in x:
+        step = lstm_step_forward(params, x_t, h, s)
+        steps.append(step)
+        h, s = step.h, step.s
+    return steps
+
+
+def _backward_through_time(W, steps, dh_loss, add_dh_next=True, carry_ds=True, keep_gate="next",
+                           forwards=False, reset_in_loop=False, overwrite_dW=False):
+    """The loop over time, with optional modelled mistakes.
+
+    ``keep_gate``: ``"next"`` (right: δS_t ⊙ f_t handed back, so step t adds δS_{t+1} ⊙ f_{t+1}),
+    ``"none"`` (δS_t handed back unmultiplied) or ``"this"`` (step t adds δS_{t+1} ⊙ f_t).
+    """
+    T, H = dh_loss.shape
+    D = W.shape[1] - H
+    dW, db, dx = np.zeros_like(W), np.zeros(4 * H), np.zeros((T, D))
+    dh_next, ds_next = np.zeros(H), np.zeros(H)
+    for k in (range(T) if forwards else reversed(range(T))):
+        if reset_in_loop:
+            dh_next, ds_next = np.zeros(H), np.zeros(H)
+        st = steps[k]
+        dh = dh_loss[k] + (dh_next if add_dh_next else 0.0)
+        path2 = ds_next * st.f if keep_gate == "this" else ds_next
+        ds = dh * st.o * (1 - np.tanh(st.s) ** 2) + (path2 if carry_ds else 0.0)
+        dz = np.concatenate([ds * st.i * (1 - st.a ** 2), ds * st.a * st.i * (1 - st.i),
+                             ds * st.s_prev * st.f * (1 - st.f), dh * np.tanh(st.s) * st.o * (1 - st.o)])
+        dI = W.T @ dz
+        dx[k], dh_next = dI[:D], dI[D:]
+        ds_next = ds * st.f if keep_gate == "next" else ds
+        if overwrite_dW:
+            dW, db = np.outer(dz, st.I), dz.copy()
+        else:
+            dW += np.outer(dz, st.I)
+            db += dz
+    return dW, db, dx
+
+
+@lru_cache(maxsize=None)
+def reference_agrees_with_finite_differences() -> dict:
+    """Relative errors of ``lc.lstm_backward`` against finite differences on the first case.
+
+    Computed once per session; raises RuntimeError (an engine bug, never the student's) if
+    any is above ``FD_TOLERANCE``.
+    """
+    params, x, h0, s0, dh_loss = _problems()[0]
+    errors = gradcheck(params, x, dh_loss, h0=h0, s0=s0, wrt=("W", "b", "x"))
+    if not all(error < FD_TOLERANCE for error in errors.values()):
+        raise RuntimeError(f"lc.lstm_backward disagrees with finite differences: {errors}")
+    return errors
+
+
+def backward_through_time_exercise() -> Exercise:
+    reference_agrees_with_finite_differences()
+    cases = []
+    for params, x, h0, s0, dh_loss in _problems():
+        grads = lstm_backward(params, lstm_forward(params, x, h0, s0), dh_loss)
+        cases.append(Case((params.W, _run_forward(params, x, h0, s0), dh_loss), (grads.dW, grads.db, grads.dx)))
+
+    def model(**mistake):
+        return lambda case: _backward_through_time(*case.args, **mistake)
+
+    mistakes = [
+        Mistake("dh_next_not_added", "δh_next is not added: δh_t = dh_t + δh_next, where δh_next (the last H "
+                "entries of Wᵀ δZ_{t+1}) is what step t+1 hands back to h_t", model(add_dh_next=False),
+                partial=False),
+        Mistake("ds_not_carried", "δS is not carried back: δS_t = path 1 + δS_next, where δS_next = δS_{t+1} ⊙ "
+                "f_{t+1} comes from step t+1 (is ds_next never updated, or set to zero inside the loop?)",
+                model(carry_ds=False), partial=False),
+        Mistake("ds_without_f", "δS is carried back without the keep gate: hand back δS_next = δS_t ⊙ f_t, "
+                "not δS_t", model(keep_gate="none"), partial=False),
+        Mistake("ds_keep_gate_of_wrong_step", "δS is carried back through the wrong keep gate: path 2 into S_t is "
+                "δS_{t+1} ⊙ f_{t+1}, the keep gate of step t+1, not f_t", model(keep_gate="this"), partial=False),
+        Mistake("reset_in_loop", "δh_next and δS_next are reset to zero inside the loop: set them to zero once, "
+                "before it, and carry them from each step to the one before", model(reset_in_loop=True),
+                partial=False),
+        Mistake("loop_forwards", "the loop walks forwards (t = 1 … T); the backward pass starts at the last step: "
+                "for k in reversed(range(T))", model(forwards=True), partial=False),
+        Mistake("last_step_only", "δW (or δb) comes from the last step only: it is overwritten in the loop, so "
+                "only t = 1's share is left; W is shared by every step, so add up δW += δZ_t I_tᵀ, δb += δZ_t",
+                model(overwrite_dW=True)),
+    ]
+
+    def locate(case, output, index):
+        H = case.args[2].shape[1]  # dh_loss is (T, H)
+        if output == 2:  # dx (T, D)
+            return f" (step t = {index[0] + 1})"
+        return f" ({gate_of_row(index[0], H)})"
+
+    return Exercise(NAME, ("W", "steps", "dh_loss"), ("dW", "db", "dx"), tuple(cases), tuple(mistakes),
+                    whole_outputs(("δW", "δb", "δx")), locate)
+
+
+def _copied(step):
+    return dataclasses.replace(step, **{field.name: getattr(step, field.name).copy()
+                                        for field in dataclasses.fields(step)
+                                        if isinstance(getattr(step, field.name), np.ndarray)})
+
+
+def _changed_field(original, copy):
+    """The first array of ``original`` that differs in ``copy``, or None."""
+    for field in dataclasses.fields(original):
+        value = getattr(original, field.name)
+        if isinstance(value, np.ndarray) and not np.array_equal(value, getattr(copy, field.name)):
+            return field.name
+    return None
+
+
+def check_backward_through_time(backward_through_time) -> CheckResult:
+    """Check ``backward_through_time(W, steps, dh_loss) -> (dW, db, dx)`` (notebook 4).
+
+    ``W`` (4H, D+H); ``steps`` the list of T StepTraces of one sequence from
+    ``lc.lstm_step_forward``, t = 1..T; ``dh_loss`` (T, H). Returns δW (4H, D+H) and
+    δb (4H,), summed over the T steps, and δx (T, D), as ``lc.lstm_backward`` does.
+    """
+    if not callable(backward_through_time):
+        raise TypeError(f"check_{NAME} needs your function, got {type(backward_through_time).__name__}")
+    changed = []
+
+    def on_copies(W, steps, dh_loss):
+        """The student's function on copies of the steps, noting whether it changed them."""
+        given = [_copied(step) for step in steps]
+        handed = list(given)
+        try:
+            return backward_through_time(W, handed, dh_loss)
+        finally:
+            if len(handed) != len(given) or any(a is not b for a, b in zip(handed, given)):
+                changed.append("steps (the list itself: its order or its entries)")
+            changed.extend(f"steps[{k}].{name}" for k, (step, copy) in enumerate(zip(steps, given))
+                           if (name := _changed_field(step, copy)) is not None)
+
+    result = run_check(backward_through_time_exercise(), on_copies)
+    if changed and result.mistake != "not_implemented":
+        return CheckResult(NAME, False, "mutated_input",
+                           f"✗ {NAME}: changes its argument {changed[0]} in place; "
+                           "leave the inputs as they are and return new arrays")
+    return result
+
+
+__all__ = ["backward_through_time_exercise", "check_backward_through_time", "reference_agrees_with_finite_differences"]
