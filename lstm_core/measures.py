@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .params import GATE_ORDER, init_params
+from .params import GATE_ORDER, gate_slice, init_params
 from .rnn import init_rnn_params, rnn_backward, rnn_forward
 from .sequence import lstm_backward, lstm_forward
 
@@ -163,7 +163,35 @@ def unit_correlations(values, feature) -> np.ndarray:
     return np.divide(values.T @ feature, spread, out=np.zeros(values.shape[1]), where=spread > 0)
 
 
+def backward_step_sizes(grads, dh_loss=None) -> dict[str, float]:
+    """The norm, over units (and batch), of every gradient of one backward step.
+
+    ``grads`` is a :class:`~lstm_core.cell.StepGrads` (from :func:`~lstm_core.lstm_step_backward`);
+    ``dh_loss`` (B, H) or (H,), the loss's own ``∂L/∂h_t``, splits ``δh_t`` into its two
+    parts ``dh_t`` and ``δh_next = δh_t - dh_t`` (without it neither part has a number).
+    Keys are those of :class:`~lstm_core.figures.backward_step.BackwardStepDiagram`'s boxes and arrows.
+    """
+    def size(values) -> float:
+        return float(np.linalg.norm(values))
+
+    sizes = {"dh": size(grads.dh), "ds_via_h": size(grads.ds_via_h), "ds_next": size(grads.ds_via_next),
+             "ds": size(grads.ds), "ds_prev": size(grads.ds_prev), "dx": size(grads.dx),
+             "dh_prev": size(grads.dh_prev), "dI": float(np.hypot(size(grads.dx), size(grads.dh_prev))),
+             "dW": size(grads.dW), "db": size(grads.db)}
+    for name in GATE_ORDER:
+        sizes[f"d{name}"] = size(grads.dgate(name))
+        sizes[f"dz_{name}"] = size(grads.dz[..., gate_slice(name, grads.ds.shape[-1])])
+    if dh_loss is not None:
+        dh_loss = np.asarray(dh_loss, dtype=float)
+        if dh_loss.shape != grads.dh.shape:
+            raise ValueError(f"dh_loss must have the shape of δh_t, {grads.dh.shape}, got {dh_loss.shape}")
+        sizes["dh_loss"] = size(dh_loss)
+        sizes["dh_next"] = size(grads.dh - dh_loss)  # δh_next = δh_t - dh_t
+    return sizes
+
+
 __all__ = [
+    "backward_step_sizes",
     "gate_gradient_norms",
     "gradient_decay",
     "path_norms",

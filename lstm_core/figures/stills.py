@@ -12,11 +12,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from ..cell import StepGrads
 from ..data import CharVocab
-from ..measures import gate_gradient_norms, path_norms, path_sizes, unit_history, unit_values, weight_gradient_shares
+from ..measures import (backward_step_sizes, gate_gradient_norms, path_norms, path_sizes, unit_history, unit_values,
+                        weight_gradient_shares)
 from ..params import GATE_ORDER, LSTMParams
 from ..sequence import lstm_forward
 from .alt_text import describe, number, power_of_ten
+from .backward_step import BackwardStepDiagram
 from .diagram import CellDiagram
 from .graph_diagram import ScalarGraphDiagram
 from .panels import (NEWLINE, DecayCurves, FlowBars, GateBars, GateGradientHeatmap, TextColors, UnitHistory,
@@ -464,6 +467,7 @@ def plot_gradcheck(errors: dict[str, float], threshold: float = 1e-7, title: str
 
 
 __all__ = [
+    "plot_backward_step",
     "plot_cell",
     "plot_forward_history",
     "plot_forward_steps",
@@ -482,3 +486,41 @@ __all__ = [
     "plot_training_curves",
     "plot_weight_accumulation",
 ]
+
+
+def plot_backward_step(grads=None, dh_loss=None, title: str | None = None):
+    """One complete backward step ``t`` as a flow diagram: what arrives, what it computes, what it hands back.
+
+    With no arguments, the schematic: every box holds its equation. ``grads``, the
+    :class:`~lstm_core.cell.StepGrads` of one real step (from ``lc.lstm_step_backward``),
+    adds the norm of each gradient, over units and batch, under its label; ``dh_loss``
+    (B, H) or (H,), the loss's own ``∂L/∂h_t``, splits ``δh_t`` into ``dh_t`` and ``δh_next``.
+    """
+    if grads is not None and not isinstance(grads, StepGrads):
+        raise TypeError(f"grads must be the StepGrads of one step (lc.lstm_step_backward), got {type(grads).__name__}")
+    fig = plt.figure(figsize=(15.6, 10.1))
+    ax = fig.add_axes((0.0, 0.0, 1.0, 9.5 / 10.1))  # the drawing's 15.6 × 9.5 units, an inch each
+    sizes = backward_step_sizes(grads, dh_loss) if grads is not None else None
+    default = "one backward step t, whole: what arrives, what it computes, what it hands back"
+    if sizes:
+        default += "  (‖·‖: norm over the units)"
+    BackwardStepDiagram(ax, title=title or default).show_sizes(sizes)
+    text = ("Flow diagram of one backward step t, read from right to left. Arriving from the right: dh_t from the "
+            "loss and δh_next from step t+1, summed into δh_t = dh_t + δh_next; and δS_next = δS_{t+1} ⊙ f_{t+1} "
+            "from step t+1 through its keep gate: path 2. δh_t reaches S_t along path 1, as "
+            "δh_t ⊙ o_t ⊙ (1 - tanh²(S_t)); the two paths add up to δS_t. From δS_t: δa_t = δS_t ⊙ i_t, "
+            "δi_t = δS_t ⊙ a_t, δf_t = δS_t ⊙ S_{t-1}; from δh_t: δo_t = δh_t ⊙ tanh(S_t). Each, times the slope "
+            "of its activation, is one block of δZ_t: δZ_a = δa_t ⊙ (1 - a_t²), δZ_i = δi_t ⊙ i_t(1 - i_t), "
+            "δZ_f = δf_t ⊙ f_t(1 - f_t), δZ_o = δo_t ⊙ o_t(1 - o_t). δZ_t goes two ways: δI_t = Wᵀ δZ_t, split "
+            "into δx_t (down, to the input) and δh_{t-1}, handed back to step t-1 as its δh_next; and "
+            "δW += δZ_t I_tᵀ, δb += δZ_t, summed over every step. δS_t ⊙ f_t is handed back to step t-1 as its "
+            "δS_next.")
+    if sizes:
+        names = {"dh_loss": "dh_t", "dh_next": "δh_next", "dh": "δh_t", "ds_via_h": "path 1", "ds_next": "path 2",
+                 "ds": "δS_t", **{f"d{g}": f"δ{g}_t" for g in GATE_ORDER}, **{f"dz_{g}": f"δZ_{g}" for g in GATE_ORDER},
+                 "dI": "δI_t", "dx": "δx_t", "dh_prev": "δh_{t-1}", "ds_prev": "δS_t ⊙ f_t",
+                 "dW": "this step's share of δW", "db": "this step's share of δb"}
+        text += " Norms over the units (and the batch) of one real step: " + ", ".join(
+            f"{name} {number(sizes[key])}" for key, name in names.items() if key in sizes) + "."
+    return describe(fig, text)
+
