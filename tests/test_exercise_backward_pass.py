@@ -15,8 +15,8 @@ from lstm_core.exercises.backward_pass import backward_through_time_exercise
 # ------------------------------------------- the student's step functions (notebooks 02-04)
 
 
-def state_gradient(dh, o, s, ds_next, f_next):  # notebook 02: ds_next is δS_{t+1} itself here
-    return dh * o * (1 - np.tanh(s) ** 2) + ds_next * f_next
+def state_gradient(dh, o, s, ds_next):  # notebook 02: ds_next = δS_{t+1} ⊙ f_{t+1}, as in the engine
+    return dh * o * (1 - np.tanh(s) ** 2) + ds_next
 
 
 def gate_gradients(ds, dh, a, i, f, o, s, s_prev):  # notebook 03
@@ -41,8 +41,8 @@ def backward_through_time(W, steps, dh_loss, add_dh_next=True, keep_gate="next",
                           order="backwards", reset_in_loop=False, overwrite=(), in_place=False):
     """Built from the step exercises; the keywords put in one mistake each.
 
-    ``state_gradient`` of notebook 02 takes δS_{t+1} and f_{t+1} separately, so this loop
-    carries both (``ds_after``, ``f_after``); the engine carries their product, ds_next.
+    The loop keeps δS_{t+1} and f_{t+1} apart (``ds_after``, ``f_after``) so that a mistake
+    can use the wrong keep gate; ``state_gradient`` gets their product, ds_next.
     """
     T, H = dh_loss.shape
     dW, db, dx = np.zeros_like(W), np.zeros(4 * H), np.zeros((T, W.shape[1] - H))
@@ -57,7 +57,7 @@ def backward_through_time(W, steps, dh_loss, add_dh_next=True, keep_gate="next",
         else:
             dh = dh_loss[k] + dh_next if add_dh_next else dh_loss[k]
         f_used = {"next": f_after, "none": 1.0, "this": st.f}[keep_gate]
-        ds = state_gradient(dh, st.o, st.s, ds_after if carry_ds else np.zeros(H), f_used)
+        ds = state_gradient(dh, st.o, st.s, ds_after * f_used if carry_ds else np.zeros(H))
         dz = gate_gradients(ds, dh, st.a, st.i, st.f, st.o, st.s, st.s_prev)
         dx[k], dh_next = input_gradient(W, dz)
         ds_after, f_after = ds, st.f

@@ -75,7 +75,7 @@ NUMBER_AT = {
     "ds_next": (11.2, S_Y - 0.12, "left", "top"),
     "ds_via_h": (PLUS_X + 0.15, 6.95, "left", "top"),
     "dh_loss": (XLIM[1] - 0.1, H_Y + 0.3, "right", "bottom"),
-    "dh_next": (XLIM[1] - 0.1, H_Y - 0.3, "right", "top"),
+    "dh_next": (13.1, H_Y - 0.68, "left", "top"),  # under its label, which is too long to share the line
     "ds_prev": (1.2, S_Y + 0.1, "left", "bottom"),
     "dh_prev": (1.2, OUT_Y + 0.1, "left", "bottom"),
     "dx": (4.7, -0.05, "left", "top"),
