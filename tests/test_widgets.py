@@ -327,3 +327,17 @@ def test_every_control_has_a_label():
     for builder in BUILDERS:
         for name, control in builder().controls.items():
             assert control.description, f"{builder.__name__}: control {name} has no label"
+
+
+def test_still_figures_and_their_widgets_share_one_colour_scale():
+    """The same data gets the same colours (and bar ranges) in a still figure and in its widget."""
+    from lstm_core.figures import stills
+
+    trace, grads = forward_and_back()
+    still = stills.plot_weight_accumulation(trace, grads)
+    stepper = widgets.weight_gradient_stepper()
+    assert still.axes[0].images[0].get_clim() == stepper.panels["sum"].image.get_clim()
+    assert stepper.panels["step"].image.get_clim() == stepper.panels["sum"].image.get_clim()
+    still = stills.plot_gate_gradient_steps(grads)
+    explorer = widgets.gate_gradient_explorer()
+    assert still.axes[0].get_ylim() == explorer.panels["step"].ax.get_ylim()

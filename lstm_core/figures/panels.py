@@ -88,6 +88,11 @@ def symmetric_limit(values, floor: float = 1e-12) -> float:
     return max(float(finite.max(initial=0.0)) * 1.08, floor)
 
 
+def colour_limit(*arrays) -> float:
+    """The one rounded ``±limit`` that a still figure and its widget both use for the same data."""
+    return nice_limit(symmetric_limit(np.concatenate([np.ravel(a) for a in arrays])))
+
+
 class GateBars:
     """Grouped bars: one group per gate (a, i, f, o), one bar per hidden unit."""
 
@@ -614,6 +619,7 @@ __all__ = [
     "ValueAlongText",
     "WarningText",
     "clip_exploded",
+    "colour_limit",
     "explosion_message",
     "label_gate_blocks",
     "nice_limit",

@@ -22,10 +22,9 @@ from .alt_text import describe, number, power_of_ten
 from .backward_step import BackwardStepDiagram
 from .diagram import CellDiagram
 from .graph_diagram import ScalarGraphDiagram
-from .panels import (NEWLINE, DecayCurves, FlowBars, GateBars, GateGradientHeatmap, TextColors, UnitHistory,
+from .panels import (NEWLINE, DecayCurves, FlowBars, GateBars, GateGradientHeatmap, TextColors, UnitHistory, colour_limit,
                      label_gate_blocks, nice_limit, symmetric_limit, text_grid)
 from .style import DIVERGING, GATE_COLORS, PATH_COLORS, STATE_COLORS, WARNING_COLOR
-
 
 CELL_WORDS = ("the LSTM cell: x_t and h_{t-1} feed the candidate a (tanh) and the gates i, f, o (σ); "
               "S_t = a ⊙ i + f ⊙ S_{t-1}, and h_t = o ⊙ tanh(S_t).")
@@ -129,7 +128,7 @@ def plot_gate_gradient_steps(grads, steps=(12, 8, 4, 1)):
     """Small multiples: every unit's ``δZ_t``, by gate, at several steps (one y scale)."""
     H = grads.ds.shape[-1]
     fig, axes = plt.subplots(1, len(steps), figsize=(3.4 * len(steps), 3.8), sharey=True)
-    lim = symmetric_limit(grads.dz)
+    lim = colour_limit(grads.dz)  # the scale of the gate gradient explorer
     for ax, t in zip(np.atleast_1d(axes), steps):
         bars = GateBars(ax, H, ylabel="$\\delta Z_t$" if t == steps[0] else "", title=f"t = {t}")
         bars.update(np.reshape(grads.dz[t - 1], -1)[: 4 * H], ylim=(-lim, lim))
@@ -180,8 +179,8 @@ def plot_weight_accumulation(trace, grads, steps=(12, 8, 4, 1)):
     """Small multiples: the running sum ``Σ_{t' ≥ t} δZ_{t'} I_{t'}ᵀ`` as the backward pass reaches t."""
     H = grads.ds.shape[-1]
     D = trace.x.shape[-1]
-    _, running = weight_gradient_shares(grads)
-    lim = symmetric_limit(running)
+    contributions, running = weight_gradient_shares(grads)
+    lim = colour_limit(contributions, running)  # the scale of the weight gradient stepper
     fig, axes = plt.subplots(1, len(steps), figsize=(3.3 * len(steps), 4.2), layout="constrained")
     for ax, t in zip(np.atleast_1d(axes), steps):
         image = ax.imshow(running[t - 1], cmap=DIVERGING, vmin=-lim, vmax=lim, aspect="auto",

@@ -45,6 +45,7 @@ from .panels import (
     UnitHistory,
     ValueAlongText,
     WarningText,
+    colour_limit,
     explosion_message,
     text_grid,
     label_gate_blocks,
@@ -248,7 +249,7 @@ def gate_gradient_explorer(T: int = 12, input_size: int = 2, hidden_size: int = 
         k = setting["t"] - 1
         panels["heatmap"].show(gate_gradient_norms(grads))
         marker.set_x(k - 0.5)
-        lim = nice_limit(symmetric_limit(grads.dz))
+        lim = colour_limit(grads.dz)
         panels["step"].update(grads.dz[k], ylim=(-lim, lim))
         panels["step"].ax.set_title(f"δZ of every unit at t = {setting['t']}")
         panels["sigmoid"].update(trace.z[k][gate_slice("f", hidden_size)], setting["keep_bias"])
@@ -270,7 +271,7 @@ def weight_gradient_stepper(T: int = 12, input_size: int = 2, hidden_size: int =
     controls = _time_controls(T, backward=True)
     _, grads = _trace_and_grads(T, input_size, hidden_size, seed)
     contributions, running = weight_gradient_shares(grads)  # (T, 4H, D+H) each
-    limit = symmetric_limit(np.concatenate([contributions.ravel(), running.ravel()]))
+    limit = colour_limit(contributions, running)
     fig = _figure(11, 7.2)
     grid = fig.add_gridspec(2, 2, height_ratios=[1.6, 1])
     panels = {"step": Heatmap(fig.add_subplot(grid[0, 0]), contributions[0].shape),
