@@ -4,9 +4,16 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# One stamp per set of extras, each redone when pyproject.toml changes: `make lab` installs
+# only the lab; `make grading` adds nbgrader; `make test` (and CI) installs all three.
+STAMP       := $(VENV)/.installed-lab
+GRADE_STAMP := $(VENV)/.installed-grade
+TEST_STAMP  := $(VENV)/.installed-test
+$(STAMP):       EXTRAS := lab
+$(GRADE_STAMP): EXTRAS := lab,grade
+$(TEST_STAMP):  EXTRAS := lab,test,grade
 
-.PHONY: lab test student notebooks exercises site bench clean
+.PHONY: lab test student notebooks exercises grading site bench clean
 
 # Jupyter refuses to run as root unless told to (containers and some VMs run as root).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
@@ -15,7 +22,7 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 # Re-execute every notebook top to bottom and store its outputs (what nbval then compares).
@@ -37,6 +44,12 @@ student:
 exercises: $(STAMP)
 	$(BIN)/python tools/make_exercises.py
 
+# nbgrader's course folder, for lecturers: grading/source/psNN_name/NN_name.ipynb from
+# notebooks/, in the students' order with the solutions kept and every check autograded
+# (plus grading/nbgrader_config.py, written once). README: "Grading with nbgrader".
+grading: $(GRADE_STAMP)
+	$(BIN)/python tools/make_grading.py --out grading
+
 # The notebooks as static HTML with their stored outputs, for reading without a kernel.
 site: $(STAMP)
 	$(BIN)/python tools/site.py site
@@ -45,12 +58,12 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_notebooks.py
 
-$(STAMP): pyproject.toml
+$(STAMP) $(GRADE_STAMP) $(TEST_STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "lstm-backprop needs Python 3.10 or newer; run make with PYTHON=python3.x")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[lab,test]'
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
+	touch $@
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis site tests/browser/screenshots

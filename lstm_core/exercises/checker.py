@@ -55,6 +55,18 @@ class CheckResult:
     def _repr_pretty_(self, printer, cycle):  # IPython shows the message, not the dataclass
         printer.text(self.message)
 
+    def require(self) -> CheckResult:
+        """This result, if the check passed; otherwise raise ``AssertionError(message)``.
+
+        The graded notebooks (``make grading``) print each check through it,
+        ``print(exercises.check_<name>(<function>).require())``, so that nbgrader's
+        autograder scores a failed check zero and shows its one-line diagnosis; the
+        students' own notebooks (``exercises/``) only display the result.
+        """
+        if not self.passed:
+            raise AssertionError(self.message)
+        return self
+
 
 @dataclass(frozen=True)
 class Mistake:
