@@ -24,11 +24,3 @@ def _close_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
-
-
-def pytest_collection_finish(session):
-    """Start the perturbed notebook runs (tests/test_robustness.py) in the background at once."""
-    if any(item.nodeid.startswith("tests/test_robustness.py") for item in session.items):
-        from test_robustness import PerturbedRuns
-
-        session.config.perturbed_runs = PerturbedRuns()
