@@ -5,7 +5,8 @@ chaotic computation (a training run) can amplify them into the opposite conclusi
 each notebook is run again by nbval, in a kernel whose ``init_params``,
 ``init_rnn_params`` and ``init_readout`` multiply every weight they return by
 ``1 + 1e-12·noise`` (see ``robustness/perturb_init.py``), for two noise seeds. Every
-output that nbval compares must come out as stored.
+output that nbval compares must come out as stored. These runs are the notebooks' nbval
+check in ``make test`` (``pytest notebooks/NN.ipynb`` runs one without noise).
 
 Two seeds, one run per core, is what the time budget of ``make test`` allows. Before
 stating a new result in a notebook, check it under more:
@@ -67,4 +68,4 @@ def test_every_compared_output_survives_noise(perturbed_runs, seed):
     returncode, output, _ = perturbed_runs[seed]
     failures = [line for line in output.splitlines() if line.startswith(("FAILED", "ERROR"))]
     assert returncode == 0, (
-        f"under noise seed {seed}, these notebook outputs changed:\n" + "\n".join(failures) + "\n\n" + output[-6000:])
+        f"under noise seed {seed}, these notebook outputs differ from the stored ones:\n" + "\n".join(failures) + "\n\n" + output[-6000:])
