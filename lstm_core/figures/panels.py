@@ -476,6 +476,18 @@ def text_grid(text: str, width: int = 60) -> np.ndarray:
     return np.array(places, dtype=int).reshape(-1, 2)
 
 
+def text_rows(text: str, width: int = 60) -> int:
+    """How many lines :func:`text_grid` lays ``text`` out in."""
+    return int(text_grid(text, width)[:, 0].max()) + 1
+
+
+def labelled_units(units) -> list[tuple[str, int]]:
+    """``units`` (unit indices, or ``(label, index)`` pairs) as ``(label, index)`` pairs;
+    a bare index ``j`` is labelled ``"unit j+1"``."""
+    return [(f"unit {u + 1}", int(u)) if isinstance(u, (int, np.integer)) else (str(u[0]), int(u[1]))
+            for u in units]
+
+
 class _StillLayer(Artist):
     """Artists that never change, drawn once onto a transparent bitmap that later draws paste.
 
@@ -622,7 +634,9 @@ __all__ = [
     "colour_limit",
     "explosion_message",
     "label_gate_blocks",
+    "labelled_units",
     "nice_limit",
     "symmetric_limit",
     "text_grid",
+    "text_rows",
 ]

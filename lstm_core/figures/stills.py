@@ -23,7 +23,7 @@ from .backward_step import BackwardStepDiagram
 from .diagram import CellDiagram
 from .graph_diagram import ScalarGraphDiagram
 from .panels import (NEWLINE, DecayCurves, FlowBars, GateBars, GateGradientHeatmap, TextColors, UnitHistory, colour_limit,
-                     label_gate_blocks, nice_limit, symmetric_limit, text_grid)
+                     label_gate_blocks, labelled_units, nice_limit, symmetric_limit, text_rows)
 from .style import DIVERGING, GATE_COLORS, PATH_COLORS, STATE_COLORS, WARNING_COLOR
 
 CELL_WORDS = ("the LSTM cell: x_t and h_{t-1} feed the candidate a (tanh) and the gates i, f, o (σ); "
@@ -409,9 +409,9 @@ def plot_text_units(params: LSTMParams, vocab: CharVocab, text: str, units, widt
     ``units`` lists unit indices or ``(label, index)`` pairs; the model reads ``text``
     from ``h = S = 0``. Each unit's colours span ± its largest ``|S_t|``, rounded up.
     """
-    units = [(f"unit {u + 1}", u) if isinstance(u, (int, np.integer)) else (str(u[0]), int(u[1])) for u in units]
+    units = labelled_units(units)
     trace = lstm_forward(params, vocab.one_hot(vocab.encode(text)))  # (T, ·): one sequence
-    rows = int(text_grid(text, width)[:, 0].max()) + 1
+    rows = text_rows(text, width)
     fig, axes = plt.subplots(len(units), 1, figsize=(11, len(units) * (0.3 * rows + 0.6)), squeeze=False,
                              layout="constrained")
     summary = []

@@ -47,7 +47,8 @@ from .panels import (
     WarningText,
     colour_limit,
     explosion_message,
-    text_grid,
+    labelled_units,
+    text_rows,
     label_gate_blocks,
     nice_limit,
     symmetric_limit,
@@ -415,7 +416,7 @@ def text_unit_stepper(params: LSTMParams | None = None, vocab: CharVocab | None 
     if not isinstance(text, str) or len(text) < 2:
         raise ValueError("text must be a string of at least 2 characters")
     H = params.hidden_size
-    first = [(f"unit {u + 1}", u) if isinstance(u, (int, np.integer)) else (str(u[0]), int(u[1])) for u in (units or [])]
+    first = labelled_units(units or [])
     if any(not 0 <= j < H for _, j in first):
         raise ValueError(f"units must be unit indices 0 … {H - 1}, got {[j for _, j in first]}")
     options = first + [(f"unit {j + 1}", j) for j in range(H) if j not in {k for _, k in first}]
@@ -426,7 +427,7 @@ def text_unit_stepper(params: LSTMParams | None = None, vocab: CharVocab | None 
                                          layout=widgets.Layout(width="360px")),
                 "show": widgets.ToggleButtons(options=TEXT_QUANTITIES, value="s", description="colour by",
                                               style={"button_width": "auto"})}
-    rows = int(text_grid(text, width)[:, 0].max()) + 1
+    rows = text_rows(text, width)
     fig = _figure(11, 4.3 + 0.3 * rows)
     grid = fig.add_gridspec(2, 2, height_ratios=[0.3 * rows + 0.3, 4.0], width_ratios=[1, 1.1])
     panels = {"text": TextColors(fig.add_subplot(grid[0, :]), text, width=width),
