@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -45,9 +46,21 @@ def _menu(page, menu: str, item: str) -> None:
     page.locator(".lm-Menu-itemLabel").get_by_text(item, exact=True).click()
 
 
-def _get(url: str):
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return json.load(response)
+def _get(url: str, attempts: int = 40, pause_s: float = 0.25):
+    """GET a Jupyter REST endpoint, asking again while the server answers 500.
+
+    While a kernel is still starting, jupyter_server's kernel model lacks ``last_activity``
+    and ``execution_state``, so listing kernels or sessions then fails with a 500 (the same
+    as jupyter-server/enterprise_gateway#1395). The answer a moment later is the real one.
+    """
+    for attempt in range(attempts):
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as error:
+            if error.code < 500 or attempt == attempts - 1:
+                raise
+            time.sleep(pause_s)
 
 
 def _wait_for_one_steady_kernel(url: str, path: str, steady_s: float = 3.0, timeout_s: float = 90.0) -> None:
@@ -73,9 +86,7 @@ def _wait_for_one_steady_kernel(url: str, path: str, steady_s: float = 3.0, time
 
 
 def _shut_down_kernels(url: str) -> None:
-    with urllib.request.urlopen(f"{url}/api/sessions", timeout=10) as response:
-        sessions = json.load(response)
-    for session in sessions:
+    for session in _get(f"{url}/api/sessions"):
         request = urllib.request.Request(f"{url}/api/sessions/{session['id']}", method="DELETE")
         urllib.request.urlopen(request, timeout=10).close()
 
