@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_tools import load_tool
+from course_tools import ONE_BLAS_THREAD, load_tool
 from lstm_core import exercises
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -195,7 +195,7 @@ class RoundTrip:
 
 
 def _nbgrader(folder: Path, *args: str) -> str:
-    env = dict(os.environ,
+    env = dict(os.environ, **ONE_BLAS_THREAD,
                PATH=os.pathsep.join([str(BIN), os.environ.get("PATH", "")]),
                # only this course folder's nbgrader_config.py, and only the venv's kernel
                JUPYTER_CONFIG_DIR=str(folder / ".jupyter" / "config"),

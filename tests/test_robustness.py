@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from course_tools import ONE_BLAS_THREAD
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NOISE_SEEDS = tuple(int(seed) for seed in os.environ.get("LSTM_CORE_NOISE_SEEDS", "1,2").split(","))
@@ -32,7 +34,7 @@ def _perturbed_nbval(seed: int, tmp_path: Path) -> subprocess.Popen:
     startup = ipython_dir / "profile_default" / "startup"
     startup.mkdir(parents=True)
     shutil.copy(ROOT / "tests" / "robustness" / "perturb_init.py", startup / "00_perturb_init.py")
-    env = dict(os.environ, IPYTHONDIR=str(ipython_dir), LSTM_CORE_NOISE_SEED=str(seed),
+    env = dict(os.environ, **ONE_BLAS_THREAD, IPYTHONDIR=str(ipython_dir), LSTM_CORE_NOISE_SEED=str(seed),
                LSTM_CORE_NOISE_LOG=str(tmp_path / f"noise-{seed}.log"))
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
                *map(str, NOTEBOOKS)]
