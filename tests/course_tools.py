@@ -1,4 +1,4 @@
-"""The scripts in tools/, loaded as modules so that tests can call what they do."""
+"""What several tests share: the scripts in tools/ as modules, and the environment of parallel runs."""
 
 import importlib.util
 from pathlib import Path
