@@ -59,7 +59,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..cell import lstm_step_forward
 from ..gradcheck import gradcheck
 from ..sequence import lstm_backward, lstm_forward
 from .checker import (Case, CheckResult, Exercise, Mistake, gate_of_row, random_problem, run_check, seeds,
@@ -78,16 +77,6 @@ def _problems():
         params, _, h0, s0, rng = random_problem(seed, D=D, H=H)
         problems.append((params, rng.standard_normal((T, D)), h0, s0, rng.standard_normal((T, H))))
     return problems
-
-
-def _run_forward(params, x, h0, s0):
-    """The StepTrace of every step, t = 1..T, as a student gets them from ``lc.lstm_step_forward``."""
-    steps, h, s = [], h0, s0
-    for x_t in x:
-        step = lstm_step_forward(params, x_t, h, s)
-        steps.append(step)
-        h, s = step.h, step.s
-    return steps
 
 
 def _backward_through_time(W, steps, dh_loss, add_dh_next=True, carry_ds=True, keep_gate="next",
@@ -139,8 +128,10 @@ def backward_through_time_exercise() -> Exercise:
     reference_agrees_with_finite_differences()
     cases = []
     for params, x, h0, s0, dh_loss in _problems():
-        grads = lstm_backward(params, lstm_forward(params, x, h0, s0), dh_loss)
-        cases.append(Case((params.W, _run_forward(params, x, h0, s0), dh_loss), (grads.dW, grads.db, grads.dx)))
+        trace = lstm_forward(params, x, h0, s0)
+        steps = [trace.step(k) for k in range(len(x))]  # the StepTraces lc.lstm_step_forward gives, t = 1..T
+        grads = lstm_backward(params, trace, dh_loss)
+        cases.append(Case((params.W, steps, dh_loss), (grads.dW, grads.db, grads.dx)))
 
     def model(**mistake):
         return lambda case: _backward_through_time(*case.args, **mistake)
