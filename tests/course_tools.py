@@ -1,7 +1,9 @@
-"""What several tests share: the scripts in tools/ as modules, and the environment of parallel runs."""
+"""What several tests share: the scripts in tools/ as modules, WCAG contrast, and the environment of parallel runs."""
 
 import importlib.util
 from pathlib import Path
+
+from matplotlib.colors import to_rgb
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -12,6 +14,18 @@ def load_tool(name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def luminance(color) -> float:
+    """WCAG 2's relative luminance of a matplotlib colour (any alpha is ignored)."""
+    channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(color)]
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+
+def contrast(one, other) -> float:
+    """WCAG 2's contrast ratio of two colours, from 1 to 21; AA asks 4.5 for text, 3 for graphics."""
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 # Runs that share the machine's two cores (the two noise seeds, two nbgrader course folders)

@@ -6,6 +6,7 @@ import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from course_tools import contrast
 import lstm_core as lc
 from lstm_core.figures import stills
 from lstm_core.figures.alt_text import number
@@ -56,17 +57,6 @@ def shown_texts(ax):
 
 def texts_by_content(ax):
     return {text.get_text(): text for text in shown_texts(ax)}
-
-
-def luminance(color) -> float:
-    """WCAG's relative luminance."""
-    channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(color)]
-    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
-
-
-def contrast(one, other) -> float:
-    high, low = sorted((luminance(one), luminance(other)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 # --- it builds, and describes itself -----------------------------------------------

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_hex
 
+from course_tools import contrast
 import lstm_core as lc
 from lstm_core import measures
 from lstm_core.data import lesson_problem
@@ -96,11 +97,6 @@ def test_text_colors_place_values_under_their_characters_and_move_only_the_box()
 
 def test_text_colors_keep_black_text_readable_on_every_colour():
     """WCAG AA: black characters on the lightest to the darkest background keep 4.5 : 1."""
-    def luminance(rgb):
-        rgb = np.asarray(rgb[:3])
-        rgb = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
-        return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
-
     for cmap in (panels.TEXT_STATE_CMAP, panels.TEXT_GATE_CMAP):
-        worst = min((luminance(cmap(x)) + 0.05) / 0.05 for x in np.linspace(0, 1, 65))
+        worst = min(contrast("black", cmap(x)) for x in np.linspace(0, 1, 65))
         assert worst >= 4.5, (cmap.name, worst)
