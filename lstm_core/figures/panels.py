@@ -448,7 +448,6 @@ def _sci(v: float) -> str:
     return f"{v:.1e}" if np.isfinite(v) else "overflow"
 
 
-
 def _light(cmap: str, low: float, high: float) -> ListedColormap:
     """The part of ``cmap`` from ``low`` to ``high``: light enough that black text on it
     keeps a contrast of at least 4.5 : 1 (WCAG AA)."""
@@ -492,9 +491,8 @@ class _StillLayer(Artist):
     """Artists that never change, drawn once onto a transparent bitmap that later draws paste.
 
     Pasting costs under a millisecond where drawing a passage's characters one by one
-    costs a hundred. The bitmap
-    is drawn again when the figure's size or the axes' place or range changes; renderers
-    other than Agg (PDF, SVG) get the artists themselves.
+    costs a hundred. The bitmap is drawn again when the figure's size or the axes' place
+    or range changes; renderers other than Agg (PDF, SVG) get the artists themselves.
     """
 
     def __init__(self, ax, artists):
@@ -589,7 +587,6 @@ class TextColors:
         if k is not None:
             row, column = self.places[k]
             self.cursor.set_xy((column - 0.5, row - 0.5))
-
 
 
 class ValueAlongText:

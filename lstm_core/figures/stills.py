@@ -430,6 +430,7 @@ def plot_text_units(params: LSTMParams, vocab: CharVocab, text: str, units, widt
                          f"coloured by one unit's cell state after reading it, blue below 0, white at 0, red above. "
                          f"{'; '.join(summary)}.")
 
+
 def plot_scalar_graph(settings):
     """Small multiples of the two-path scalar graph, one per ``(s, o, f)`` in ``settings``."""
     fig, axes = plt.subplots(1, len(settings), figsize=(7.2 * len(settings), 5.0))
@@ -463,28 +464,6 @@ def plot_gradcheck(errors: dict[str, float], threshold: float = 1e-7, title: str
     return describe(fig, f"Bar chart, on a log scale, of the relative error between the backward pass and finite "
                          f"differences for {', '.join(names)}, with the pass line at {threshold:.0e}: {passed} of "
                          f"{len(names)} below it; the largest is {number(values.max())}, for {names[int(np.argmax(values))]}.")
-
-
-__all__ = [
-    "plot_backward_step",
-    "plot_cell",
-    "plot_forward_history",
-    "plot_forward_steps",
-    "plot_gate_gradient_heatmap",
-    "plot_gate_gradient_steps",
-    "plot_gradcheck",
-    "plot_gradient_decay",
-    "plot_gradient_flow",
-    "plot_gradient_paths",
-    "plot_keep_bias_sweep",
-    "plot_loss_curve",
-    "plot_predictions",
-    "plot_runs",
-    "plot_scalar_graph",
-    "plot_temperatures",
-    "plot_training_curves",
-    "plot_weight_accumulation",
-]
 
 
 def plot_backward_step(grads=None, dh_loss=None, title: str | None = None):
@@ -523,3 +502,25 @@ def plot_backward_step(grads=None, dh_loss=None, title: str | None = None):
             f"{name} {number(sizes[key])}" for key, name in names.items() if key in sizes) + "."
     return describe(fig, text)
 
+
+__all__ = [
+    "plot_backward_step",
+    "plot_cell",
+    "plot_forward_history",
+    "plot_forward_steps",
+    "plot_gate_gradient_heatmap",
+    "plot_gate_gradient_steps",
+    "plot_gradcheck",
+    "plot_gradient_decay",
+    "plot_gradient_flow",
+    "plot_gradient_paths",
+    "plot_keep_bias_sweep",
+    "plot_loss_curve",
+    "plot_predictions",
+    "plot_runs",
+    "plot_scalar_graph",
+    "plot_temperatures",
+    "plot_text_units",
+    "plot_training_curves",
+    "plot_weight_accumulation",
+]

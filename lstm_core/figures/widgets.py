@@ -381,6 +381,7 @@ def gradient_decay_explorer(T: int = 100, T_max: int = 300) -> FigureStepper:
 
 #: what :func:`text_unit_stepper` can colour the text by, as (label, quantity) pairs
 TEXT_QUANTITIES = [("cell state S", "s"), ("keep gate f", "f"), ("input gate i", "i"), ("output gate o", "o")]
+_QUANTITY_NAMES = {quantity: label for label, quantity in TEXT_QUANTITIES}
 
 
 def _character(char: str) -> str:
@@ -437,7 +438,7 @@ def text_unit_stepper(params: LSTMParams | None = None, vocab: CharVocab | None 
     def update():
         setting = {name: control.value for name, control in controls.items()}
         k, j, quantity = setting["t"] - 1, setting["unit"], setting["show"]
-        name = dict((q, label) for label, q in TEXT_QUANTITIES)[quantity]
+        name = _QUANTITY_NAMES[quantity]
         values_along = unit_quantity(trace, quantity)[:, j]
         limit = nice_limit(symmetric_limit(values_along))
         panels["text"].update(values_along, kind="state" if quantity == "s" else "gate", limit=limit,
