@@ -9,19 +9,19 @@ each takes an optional ``out`` to write into, so that the loop over time in
 ``lstm_step_forward`` and ``lstm_step_backward`` are the checked entry points for one
 step; ``lstm_forward`` and ``lstm_backward`` loop the same two kernels over time.
 
-Names (``d`` stands for δ, a gradient ∂L/∂·), one meaning each, as in ``equations.md``::
+Names (``d`` stands for δ: ``δv = dL/dv``, the total gradient over every path), one meaning each,
+as in ``docs/notation.md``::
 
     name         symbol                        meaning
     -----------  ----------------------------  ----------------------------------------
-    dh_loss      dh_t                          ∂L/∂h_t straight from the loss (what lstm_backward is given)
+    dh_loss      g_t = ∂L/∂h_t                 the loss's direct term at step t (what lstm_backward is given)
     dh_next      δh_next                       what reaches h_t from step t+1 through I_{t+1}: the last H entries of Wᵀ δZ_{t+1}
-    dh           δh_t = dh_t + δh_next         the total gradient at h_t
-    ds_next      δS_next = δS_{t+1} ⊙ f_{t+1}  what reaches S_t from step t+1 through its keep gate
+    dh           δh_t = g_t + δh_next          the total gradient dL/dh_t
     ds_via_h     path 1                        δh_t ⊙ o_t ⊙ (1 - tanh²(S_t)), through h_t
-    ds_via_next  path 2                        δS_next, as it arrived at step t
-    ds           δS_t                          path 1 + path 2
+    ds_via_next  path 2 = δS_{t+1} ⊙ f_{t+1}   what reaches S_t from step t+1 through its keep gate
+    ds           δS_t                          path 1 + path 2, the total gradient dL/dS_t
     dh_prev      last H entries of Wᵀ δZ_t     what step t hands back to h_{t-1}: step t-1's dh_next
-    ds_prev      δS_t ⊙ f_t                    what step t hands back to S_{t-1}: step t-1's ds_next
+    ds_prev      δS_t ⊙ f_t                    what step t hands back to S_{t-1}: step t-1's ds_via_next
 """
 
 from __future__ import annotations
@@ -135,19 +135,19 @@ def activation_derivatives(gates: np.ndarray, linear: bool = False, out=None) ->
     return out
 
 
-def cell_backward(dh, ds_next, gates, s_prev, squashed_s, linear: bool = False, out=None):
-    """One step back: ``δh_t, δS_next → δS_t`` (with its path 1), ``[δa, δi, δf, δo]``, ``δZ_t``.
+def cell_backward(dh, ds_via_next, gates, s_prev, squashed_s, linear: bool = False, out=None):
+    """One step back: ``δh_t`` and path 2 ``→ δS_t`` (with its path 1), ``[δa, δi, δf, δo]``, ``δZ_t``.
 
-    ``dh`` is the total ``δh_t``; ``ds_next`` is path 2, ``δS_{t+1} ⊙ f_{t+1}``. ``out``,
+    ``dh`` is the total ``δh_t``; ``ds_via_next`` is path 2, ``δS_{t+1} ⊙ f_{t+1}``. ``out``,
     if given, is a tuple of arrays ``(ds, dgates, dz)`` to write into. Returns
     ``(ds_via_h, ds, dgates, dz)``.
     """
     if out is None:
-        out = (np.empty_like(ds_next), np.empty_like(gates), np.empty_like(gates))
+        out = (np.empty_like(ds_via_next), np.empty_like(gates), np.empty_like(gates))
     ds, dgates, dz = out
     o = split_gates(gates)[3]
     ds_via_h = state_gradient_via_h(dh, o, squashed_s, linear)  # path 1
-    np.add(ds_via_h, ds_next, out=ds)  # δS_t = path 1 + path 2
+    np.add(ds_via_h, ds_via_next, out=ds)  # δS_t = path 1 + path 2
     gate_gradients(ds, dh, gates, s_prev, squashed_s, out=dgates)
     np.multiply(dgates, activation_derivatives(gates, linear), out=dz)  # δZ = δgate ⊙ slope
     return ds_via_h, ds, dgates, dz
@@ -212,7 +212,7 @@ class StepGrads:
     dz : (B, 4H) ``δZ_t``
     dx : (B, D) ``δx_t``, the first D entries of ``δI_t = Wᵀ δZ_t``
     dh_prev : (B, H) the last H entries of ``δI_t``: ``δh_next`` for step t-1
-    ds_prev : (B, H) ``δS_t ⊙ f_t``: ``δS_next`` for step t-1
+    ds_prev : (B, H) ``δS_t ⊙ f_t``: path 2 into ``S_{t-1}``, ``ds_via_next`` for step t-1
     dW : (4H, D+H) this step's share of ``δW``, ``δZ_t · I_tᵀ``
     db : (4H,) this step's share of ``δb``
     """
@@ -268,20 +268,20 @@ def lstm_step_forward(params: LSTMParams, x_t, h_prev=None, s_prev=None, linear:
     return StepTrace(x_t.copy(), h_prev.copy(), s_prev.copy(), z, gates, s, squashed_s, h, bool(linear))
 
 
-def lstm_step_backward(params: LSTMParams, step: StepTrace, dh, ds_next=None) -> StepGrads:
-    """One backward step: from ``δh_t`` and ``δS_next`` to every gradient of step t.
+def lstm_step_backward(params: LSTMParams, step: StepTrace, dh, ds_via_next=None) -> StepGrads:
+    """One backward step: from ``δh_t`` and path 2, ``δS_{t+1} ⊙ f_{t+1}``, to every gradient of step t.
 
     Parameters
     ----------
     params : the LSTMParams that produced ``step``
     step : StepTrace from :func:`lstm_step_forward`
-    dh : (B, H) or (H,) total ``δh_t``: the loss's ``∂L/∂h_t`` plus ``δh_next`` from step t+1
-    ds_next : (B, H) or (H,) ``δS_{t+1} ⊙ f_{t+1}`` arriving through the keep gate
+    dh : (B, H) or (H,) total ``δh_t``: the loss's direct term ``g_t`` plus ``δh_next`` from step t+1
+    ds_via_next : (B, H) or (H,) ``δS_{t+1} ⊙ f_{t+1}`` arriving through the keep gate
         of step t+1 (path 2); zeros if None, as at the last step
 
     Returns
     -------
-    StepGrads; pass its ``dh_prev`` (plus the loss's ``∂L/∂h_{t-1}``) and ``ds_prev``
+    StepGrads; pass its ``dh_prev`` (plus the loss's ``g_{t-1}``) and ``ds_prev``
     to the backward step of t-1.
     """
     if not isinstance(step, StepTrace):
@@ -291,9 +291,9 @@ def lstm_step_backward(params: LSTMParams, step: StepTrace, dh, ds_next=None) ->
                 "the W that produced this step")
     dh = as_float_array("dh", dh)
     check_shape("dh", dh, step.h.shape, "like step.h")
-    ds_next = array_or_zeros("ds_next", ds_next, step.s.shape, "like step.s")
+    ds_via_next = array_or_zeros("ds_via_next", ds_via_next, step.s.shape, "like step.s")
 
-    ds_via_h, ds, dgates, dz = cell_backward(dh, ds_next, step.gates, step.s_prev, step.squashed_s, step.linear)
+    ds_via_h, ds, dgates, dz = cell_backward(dh, ds_via_next, step.gates, step.s_prev, step.squashed_s, step.linear)
     dI = dz @ params.W  # δI_t = Wᵀ · δZ_t
     D = params.input_size
     dz_rows = dz.reshape(-1, dz.shape[-1])  # (B, 4H), also for one example
@@ -302,13 +302,13 @@ def lstm_step_backward(params: LSTMParams, step: StepTrace, dh, ds_next=None) ->
     return StepGrads(
         dh=dh.copy(),
         ds_via_h=ds_via_h,
-        ds_via_next=ds_next.copy(),
+        ds_via_next=ds_via_next.copy(),
         ds=ds,
         dgates=dgates,
         dz=dz,
         dx=dI[..., :D],
         dh_prev=dI[..., D:],
-        ds_prev=ds * step.f,  # δS_next for step t-1 = δS_t ⊙ f_t
+        ds_prev=ds * step.f,  # path 2 into S_{t-1}: δS_t ⊙ f_t
         dW=dW,
         db=db,
     )

@@ -40,7 +40,7 @@ class LessonProblem(NamedTuple):
 
     params: LSTMParams  #: W (4H, D+H) and b (4H,)
     x: np.ndarray  #: (T, D) one input sequence
-    dh: np.ndarray  #: (T, H) ``∂L/∂h_t`` of the loss ``L = Σ_t dh_t · h_t``
+    dh_loss: np.ndarray  #: (T, H) ``g_t = ∂L/∂h_t``, the direct term of the loss ``L = Σ_t g_t · h_t``
 
 
 def lesson_problem(T: int = 12, input_size: int = 2, hidden_size: int = 3, seed: int = 0,
@@ -48,7 +48,7 @@ def lesson_problem(T: int = 12, input_size: int = 2, hidden_size: int = 3, seed:
     """Seeded weights, one input sequence and the gradient a loss sends into every ``h_t``.
 
     The loss is the simplest one that reads every output: ``L = Σ_t g_t · h_t`` for fixed
-    random vectors ``g_t``, so that ``∂L/∂h_t = g_t`` (returned as ``dh``). ``scale``
+    random vectors ``g_t``, so that ``∂L/∂h_t = g_t`` (returned as ``dh_loss``). ``scale``
     multiplies the default weight range ``1/sqrt(H)``; ``keep_bias`` is the keep gate's
     bias ``b_f``.
     """
@@ -58,8 +58,8 @@ def lesson_problem(T: int = 12, input_size: int = 2, hidden_size: int = 3, seed:
                          scale=scale / np.sqrt(positive_int("hidden_size", hidden_size)))
     rng = np.random.default_rng(seed + 1)
     x = rng.standard_normal((T, input_size))
-    dh = rng.standard_normal((T, hidden_size))
-    return LessonProblem(params, x, dh)
+    dh_loss = rng.standard_normal((T, hidden_size))  # g_t
+    return LessonProblem(params, x, dh_loss)
 
 
 def adding_problem(T: int = 20, batch_size: int = 32, seed: int = 0):

@@ -174,7 +174,7 @@ def backward_step_sizes(grads, dh_loss=None) -> dict[str, float]:
     def size(values) -> float:
         return float(np.linalg.norm(values))
 
-    sizes = {"dh": size(grads.dh), "ds_via_h": size(grads.ds_via_h), "ds_next": size(grads.ds_via_next),
+    sizes = {"dh": size(grads.dh), "ds_via_h": size(grads.ds_via_h), "ds_via_next": size(grads.ds_via_next),
              "ds": size(grads.ds), "ds_prev": size(grads.ds_prev), "dx": size(grads.dx),
              "dh_prev": size(grads.dh_prev), "dI": float(np.hypot(size(grads.dx), size(grads.dh_prev))),
              "dW": size(grads.dW), "db": size(grads.db)}

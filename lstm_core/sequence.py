@@ -23,13 +23,14 @@ Names over a whole sequence, one meaning each (the per-step names are in
 
     name               symbol            meaning
     -----------------  ----------------  ----------------------------------------
-    dh_loss            dh_t              ∂L/∂h_t straight from the loss: lstm_backward's input, (T, B, H)
-    dh_next            δh_next at t = T  what reaches h_T from beyond the sequence, through I_{T+1}
-    ds_next            δS_next at t = T  what reaches S_T from beyond the sequence: δS_{T+1} ⊙ f_{T+1}
-    grads.dh           δh_t              per step, the total: dh_t plus δh_next from step t+1
-    grads.ds           δS_t              per step: path 1 (grads.ds_via_h) + path 2 (grads.ds_via_next)
-    grads.ds_via_next  δS_next           per step: δS_{t+1} ⊙ f_{t+1}, what the keep gate of t+1 passed back
-    grads.dh0, .ds0    ∂L/∂h_0, ∂L/∂S_0  δh_next and δS_next after step 1
+    dh_loss            g_t                ∂L/∂h_t, the loss's direct term: lstm_backward's input, (T, B, H)
+    dh_next            δh_next at t = T   what reaches h_T from beyond the sequence, through I_{T+1}
+    ds_via_next        path 2 at t = T    what reaches S_T from beyond the sequence: δS_{T+1} ⊙ f_{T+1}
+    grads.dh           δh_t               per step, the total: g_t plus δh_next from step t+1
+    grads.ds           δS_t               per step: path 1 (grads.ds_via_h) + path 2 (grads.ds_via_next)
+    grads.ds_via_next  path 2             per step: δS_{t+1} ⊙ f_{t+1}, what the keep gate of t+1 passed back
+    grads.ds_beyond    path 2 at t = T    lstm_backward's ds_via_next, as it was given
+    grads.dh0, .ds0    δh_0, δS_0         what step 1 hands back: dL/dh_0 and dL/dS_0
 """
 
 from __future__ import annotations
@@ -138,11 +139,11 @@ class LSTMGrads:
     dW : (4H, D+H) ``δW = Σ_t δZ_t · I_tᵀ``
     db : (4H,) ``δb = Σ_t δZ_t``
     dx : (T, B, D) ``δx_t``
-    dh0, ds0 : (B, H) ``∂L/∂h_0`` and ``∂L/∂S_0``
+    dh0, ds0 : (B, H) ``δh_0 = dL/dh_0`` and ``δS_0 = dL/dS_0``
     dh : (T, B, H) total ``δh_t`` (from the loss and from step t+1)
     ds : (T, B, H) total ``δS_t = ds_via_h + ds_via_next``
     dz : (T, B, 4H) ``δZ_t``
-    ds_next : (B, H) ``δS_next`` at the last step: what ``lstm_backward``'s ``ds_next``
+    ds_beyond : (B, H) path 2 into ``S_T``: what ``lstm_backward``'s ``ds_via_next``
         brought from beyond the sequence (zeros by default)
     ds_via_h : (T, B, H) path 1 into ``S_t``, through ``h_t``: ``δh_t ⊙ o_t ⊙ (1 - tanh²(S_t))``
     ds_via_next : (T, B, H) path 2 into ``S_t``: ``δS_{t+1} ⊙ f_{t+1}``
@@ -161,7 +162,7 @@ class LSTMGrads:
     dh: np.ndarray
     ds: np.ndarray
     dz: np.ndarray
-    ds_next: np.ndarray
+    ds_beyond: np.ndarray
 
     @cached_property
     def ds_via_h(self) -> np.ndarray:
@@ -170,7 +171,7 @@ class LSTMGrads:
 
     @cached_property
     def ds_via_next(self) -> np.ndarray:
-        return np.concatenate([self.ds[1:] * self.trace.f[1:], self.ds_next[None]])  # (T, B, H)
+        return np.concatenate([self.ds[1:] * self.trace.f[1:], self.ds_beyond[None]])  # (T, B, H)
 
     @cached_property
     def dgates(self) -> np.ndarray:
@@ -243,16 +244,16 @@ def lstm_forward(params: LSTMParams, x, h0=None, s0=None, linear: bool = False) 
                      squashed_s=squashed_all, h=h_all, linear=bool(linear))
 
 
-def lstm_backward(params: LSTMParams, trace: LSTMTrace, dh_loss, dh_next=None, ds_next=None) -> LSTMGrads:
+def lstm_backward(params: LSTMParams, trace: LSTMTrace, dh_loss, dh_next=None, ds_via_next=None) -> LSTMGrads:
     """Backpropagation through time.
 
     Parameters
     ----------
     params : the LSTMParams that produced ``trace``
     trace : LSTMTrace from :func:`lstm_forward`
-    dh_loss : (T, B, H) or (T, H), like ``trace.h``: ``∂L/∂h_t`` straight from the loss at
-        each step (equations.md's ``dh_t``; zero where the loss does not read ``h_t``)
-    dh_next, ds_next : (B, H) or (H,), ``δh_next`` and ``δS_next`` at the last step: what
+    dh_loss : (T, B, H) or (T, H), like ``trace.h``: ``g_t = ∂L/∂h_t``, the loss's direct
+        term at each step (zero where the loss does not read ``h_t``)
+    dh_next, ds_via_next : (B, H) or (H,), ``δh_next`` and path 2 at the last step: what
         arrives from beyond the sequence (from a later chunk of it); zeros if None
 
     Returns
@@ -265,27 +266,27 @@ def lstm_backward(params: LSTMParams, trace: LSTMTrace, dh_loss, dh_next=None, d
     dh_loss = as_float_array("dh_loss", dh_loss)
     check_shape("dh_loss", dh_loss, trace.h.shape, "like trace.h")
     dh_next = array_or_zeros("dh_next", dh_next, trace.h0.shape, "like trace.h0")  # (B, H) or (H,)
-    ds_next = array_or_zeros("ds_next", ds_next, trace.s0.shape, "like trace.s0")
-    ds_next_at_T = ds_next.copy()  # kept for LSTMGrads.ds_via_next
+    ds_via_next = array_or_zeros("ds_via_next", ds_via_next, trace.s0.shape, "like trace.s0")
+    ds_beyond = ds_via_next.copy()  # kept for LSTMGrads.ds_via_next
 
     x, h0, s0, gates, s, squashed_s, h = (trace.x, trace.h0, trace.s0, trace.gates, trace.s, trace.squashed_s,
                                           trace.h)
     if not trace.batched:  # one sequence: a batch of one, the axis dropped again at the end
         x, dh_loss = x[:, None], dh_loss[:, None]  # (T, 1, D), (T, 1, H)
         gates, s, squashed_s, h = gates[:, None], s[:, None], squashed_s[:, None], h[:, None]  # (T, 1, ·)
-        h0, s0, dh_next, ds_next = h0[None], s0[None], dh_next[None], ds_next[None]  # (1, H)
+        h0, s0, dh_next, ds_via_next = h0[None], s0[None], dh_next[None], ds_via_next[None]  # (1, H)
     T, B, D = x.shape
     H = params.hidden_size
 
     dz, dh_all, ds_all, dx = _arrays_in_one_block((T, B, 4 * H), (T, B, H), (T, B, H), (T, B, D))
     dgates = np.empty((B, 4 * H))  # [δa, δi, δf, δo] of one step; LSTMGrads derives them all later
     for t in reversed(range(T)):
-        dh_t = np.add(dh_loss[t], dh_next, out=dh_all[t])  # δh_t = dh_t + δh_next, (B, H)
+        dh_t = np.add(dh_loss[t], dh_next, out=dh_all[t])  # δh_t = g_t + δh_next, (B, H)
         s_prev = s[t - 1] if t else s0
-        _, ds_t, _, dz_t = cell_backward(dh_t, ds_next, gates[t], s_prev, squashed_s[t], trace.linear,
+        _, ds_t, _, dz_t = cell_backward(dh_t, ds_via_next, gates[t], s_prev, squashed_s[t], trace.linear,
                                          out=(ds_all[t], dgates, dz[t]))
         dh_next = dz_t @ params.W_h  # (B, H): δh_next for step t-1, the last H entries of δI_t = Wᵀ · δZ_t
-        ds_next = ds_t * split_gates(gates[t])[2]  # (B, H): δS_next for step t-1, δS_t ⊙ f_t
+        ds_via_next = ds_t * split_gates(gates[t])[2]  # (B, H): path 2 into S_{t-1}, δS_t ⊙ f_t
 
     # Everything that only needs δZ_t, for all steps at once.
     dz_rows = dz.reshape(T * B, 4 * H)  # (T·B, 4H)
@@ -296,9 +297,9 @@ def lstm_backward(params: LSTMParams, trace: LSTMTrace, dh_loss, dh_next=None, d
     np.matmul(dz_rows, params.W_x, out=dx.reshape(T * B, D))  # (T·B, D): first D entries of δI_t
 
     if not trace.batched:  # drop the batch axis of one
-        dx, dh_all, ds_all, dz, dh_next, ds_next = dx[:, 0], dh_all[:, 0], ds_all[:, 0], dz[:, 0], dh_next[0], ds_next[0]
-    return LSTMGrads(trace=trace, dW=dW, db=db, dx=dx, dh0=dh_next, ds0=ds_next, dh=dh_all, ds=ds_all, dz=dz,
-                     ds_next=ds_next_at_T)
+        dx, dh_all, ds_all, dz, dh_next, ds_via_next = dx[:, 0], dh_all[:, 0], ds_all[:, 0], dz[:, 0], dh_next[0], ds_via_next[0]
+    return LSTMGrads(trace=trace, dW=dW, db=db, dx=dx, dh0=dh_next, ds0=ds_via_next, dh=dh_all, ds=ds_all, dz=dz,
+                     ds_beyond=ds_beyond)
 
 
 __all__ = ["LSTMGrads", "LSTMTrace", "lstm_backward", "lstm_forward"]

@@ -14,7 +14,7 @@ from lstm_core.params import gate_slice
 
 
 def one_step(batch=None, seed=0):
-    """A real step of a small LSTM: its params, StepTrace, StepGrads and the loss's dh_t."""
+    """A real step of a small LSTM: its params, StepTrace, StepGrads and the loss's direct term g_t."""
     D, H = 3, 4
     params = lc.init_params(D, H, seed=seed)
     rng = np.random.default_rng(seed)
@@ -23,7 +23,7 @@ def one_step(batch=None, seed=0):
                                 rng.standard_normal(lead + (H,)))
     dh_loss = rng.standard_normal(lead + (H,))
     dh_next = rng.standard_normal(lead + (H,))
-    grads = lc.lstm_step_backward(params, step, dh_loss + dh_next, ds_next=rng.standard_normal(lead + (H,)))
+    grads = lc.lstm_step_backward(params, step, dh_loss + dh_next, ds_via_next=rng.standard_normal(lead + (H,)))
     return params, step, grads, dh_loss
 
 
@@ -78,8 +78,8 @@ def test_the_schematic_needs_no_numbers():
 def test_the_description_walks_through_the_flow_in_words(make):
     fig = make()
     text = fig.description
-    for symbol in ("δh_t", "δS_next", "path 1", "path 2", "δS_t", "δa_t", "δi_t", "δf_t", "δo_t", "δZ_t", "Wᵀ",
-                   "δx_t", "δh_{t-1}", "δS_t ⊙ f_t", "δW", "δb", "step t-1"):
+    for symbol in ("δh_t", "g_t", "path 1", "path 2", "δS_t", "δa_t", "δi_t", "δf_t", "δo_t", "δZ_t", "Wᵀ",
+                   "δx_t", "W_hᵀ δZ_t", "δS_t ⊙ f_t", "δW", "δb", "step t-1"):
         assert symbol in text, symbol
     assert text.endswith(".") and "^T" not in text and "nan" not in text.split()
     assert "{" not in text.replace("_{t-1}", "").replace("_{t+1}", ""), text
@@ -91,7 +91,7 @@ def test_the_description_gives_the_numbers_of_the_step_drawn():
     _, _, grads, dh_loss = one_step()
     text = stills.plot_backward_step(grads, dh_loss).description
     assert f"δS_t {number(np.linalg.norm(grads.ds))}" in text
-    assert f"δh_{{t-1}} {number(np.linalg.norm(grads.dh_prev))}" in text
+    assert f"W_hᵀ δZ_t {number(np.linalg.norm(grads.dh_prev))}" in text
     assert f"δh_next {number(np.linalg.norm(grads.dh - dh_loss))}" in text
 
 
@@ -179,11 +179,11 @@ def test_each_number_is_the_norm_of_its_gradient():
     dI = W.T @ grads.dz  # δI_t = Wᵀ δZ_t, straight from the equation
     H = grads.ds.shape[-1]
     expected = {
-        "δS_t": grads.ds, "δh_t": grads.dh, "dh_t": dh_loss, "δh_next": grads.dh - dh_loss,
+        "δS_t": grads.ds, "δh_t": grads.dh, "g_t": dh_loss, "δh_next": grads.dh - dh_loss,
         "path 1": grads.dh * step.o * (1 - np.tanh(step.s) ** 2), "path 2": grads.ds_via_next,
         "δa_t": grads.ds * step.i, "δo_t": grads.dh * np.tanh(step.s),
         "δZ_f": grads.ds * step.s_prev * step.f * (1 - step.f),
-        "δI_t": dI, "δh_{t-1}": dI[-H:], "δS_t ⊙ f_t": grads.ds * step.f,
+        "δI_t": dI, "W_hᵀ δZ_t": dI[-H:], "δS_t ⊙ f_t": grads.ds * step.f,
     }
     for name, values in expected.items():
         assert f"‖·‖ = {number(np.linalg.norm(values))}" in texts, name
@@ -191,11 +191,11 @@ def test_each_number_is_the_norm_of_its_gradient():
     np.testing.assert_allclose(grads.dz[gate_slice("f", H)], expected["δZ_f"])
 
 
-def test_without_the_loss_gradient_dh_t_is_not_split():
+def test_without_the_loss_direct_term_g_t_is_not_split():
     _, _, grads, _ = one_step()
     _, ax = drawn(lambda: stills.plot_backward_step(grads))
     numbers = [text for text in shown_texts(ax) if text.get_text().startswith("‖·‖")]
-    assert len(numbers) == 16  # 11 of the 12 boxes (δW writes "this step"), path 1 and 2, δx_t, δh_{t-1}, δS_t ⊙ f_t
+    assert len(numbers) == 16  # 11 of the 12 boxes (δW writes "this step"), path 1 and 2, δx_t, W_hᵀ δZ_t, δS_t ⊙ f_t
 
 
 def test_asks_for_the_gradients_of_one_step():

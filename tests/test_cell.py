@@ -32,7 +32,7 @@ def test_activations_write_in_place_into_z(rng):
 def test_step_backward_splits_the_two_paths():
     params = init_params(2, 2, seed=3)
     step = lstm_step_forward(params, np.array([0.5, -1.0]), np.array([0.1, 0.2]), np.array([1.0, -1.0]))
-    back = lstm_step_backward(params, step, dh=np.array([1.0, 2.0]), ds_next=np.array([0.3, -0.4]))
+    back = lstm_step_backward(params, step, dh=np.array([1.0, 2.0]), ds_via_next=np.array([0.3, -0.4]))
     np.testing.assert_array_equal(back.ds_via_next, [0.3, -0.4])
     np.testing.assert_allclose(back.ds_via_h, np.array([1.0, 2.0]) * step.o * (1 - np.tanh(step.s) ** 2))
     np.testing.assert_allclose(back.ds, back.ds_via_h + back.ds_via_next)

@@ -87,7 +87,7 @@ def test_lesson_problem_is_reproducible_and_validated():
     a, b = lesson_problem(seed=3), lesson_problem(seed=3)
     np.testing.assert_array_equal(a.params.W, b.params.W)
     np.testing.assert_array_equal(a.x, b.x)
-    assert a.x.shape == (12, 2) and a.dh.shape == (12, 3)
+    assert a.x.shape == (12, 2) and a.dh_loss.shape == (12, 3)
     assert np.all(lesson_problem(keep_bias=2.0).params.gate("f")[1] == 2.0)
     with pytest.raises(ValueError, match="scale"):
         lesson_problem(scale=0.0)

@@ -15,8 +15,8 @@ from lstm_core.exercises.backward_pass import backward_through_time_exercise
 # ------------------------------------------- the student's step functions (notebooks 02-04)
 
 
-def state_gradient(dh, o, s, ds_next):  # notebook 02: ds_next = δS_{t+1} ⊙ f_{t+1}, as in the engine
-    return dh * o * (1 - np.tanh(s) ** 2) + ds_next
+def state_gradient(dh, o, s, ds_via_next):  # notebook 02: ds_via_next = δS_{t+1} ⊙ f_{t+1}, as in the engine
+    return dh * o * (1 - np.tanh(s) ** 2) + ds_via_next
 
 
 def gate_gradients(ds, dh, a, i, f, o, s, s_prev):  # notebook 03
@@ -42,7 +42,7 @@ def backward_through_time(W, steps, dh_loss, add_dh_next=True, keep_gate="next",
     """Built from the step exercises; the keywords put in one mistake each.
 
     The loop keeps δS_{t+1} and f_{t+1} apart (``ds_after``, ``f_after``) so that a mistake
-    can use the wrong keep gate; ``state_gradient`` gets their product, ds_next.
+    can use the wrong keep gate; ``state_gradient`` gets their product, ds_via_next.
     """
     T, H = dh_loss.shape
     dW, db, dx = np.zeros_like(W), np.zeros(4 * H), np.zeros((T, W.shape[1] - H))
@@ -67,19 +67,19 @@ def backward_through_time(W, steps, dh_loss, add_dh_next=True, keep_gate="next",
 
 
 def with_engine_names(W, steps, dh_loss, ds_hand_back=lambda ds, f: ds * f, reset_ds_only=False):
-    """The loop as the notebook's solution writes it: dh_next and ds_next = δS_t ⊙ f_t handed back."""
+    """The loop as the notebook's solution writes it: dh_next and ds_via_next = δS_t ⊙ f_t handed back."""
     T, H = dh_loss.shape
     dz_all, I_all, dx = [], [], np.zeros((T, W.shape[1] - H))
-    dh_next, ds_next = np.zeros(H), np.zeros(H)
+    dh_next, ds_via_next = np.zeros(H), np.zeros(H)
     for k in reversed(range(T)):
         if reset_ds_only:
-            ds_next = np.zeros(H)
+            ds_via_next = np.zeros(H)
         st = steps[k]
         dh = dh_loss[k] + dh_next
-        ds = dh * st.o * (1 - np.tanh(st.s) ** 2) + ds_next
+        ds = dh * st.o * (1 - np.tanh(st.s) ** 2) + ds_via_next
         dz = gate_gradients(ds, dh, st.a, st.i, st.f, st.o, st.s, st.s_prev)
         dx[k], dh_next = input_gradient(W, dz)
-        ds_next = ds_hand_back(ds, st.f)
+        ds_via_next = ds_hand_back(ds, st.f)
         dz_all.append(dz)
         I_all.append(st.I)
     dW, db = weight_gradients(np.array(dz_all), np.array(I_all))  # the order of the steps does not matter here
@@ -90,11 +90,11 @@ def the_engine(W, steps, dh_loss):
     """Looping lc.lstm_step_backward, which needs LSTMParams (b plays no part going back)."""
     params = lc.LSTMParams(W, np.zeros(len(W)))
     dW, db, dx = 0.0, 0.0, []
-    dh_next, ds_next = None, None
+    dh_next, ds_via_next = None, None
     for k in reversed(range(len(steps))):
         back = lc.lstm_step_backward(params, steps[k], dh=dh_loss[k] + (0 if dh_next is None else dh_next),
-                                     ds_next=ds_next)
-        dW, db, dh_next, ds_next = dW + back.dW, db + back.db, back.dh_prev, back.ds_prev
+                                     ds_via_next=ds_via_next)
+        dW, db, dh_next, ds_via_next = dW + back.dW, db + back.db, back.dh_prev, back.ds_prev
         dx.insert(0, back.dx)
     return dW, db, np.array(dx)
 

@@ -20,9 +20,11 @@ def lstm_step(W, b, x_t, h_prev, s_prev, order="aifo", squash=np.tanh, candidate
     return o * squash(s), s
 
 
-def state_gradient(dh, o, s, ds_next, path1=True, path2=True, gate=True, slope=lambda s: 1 - np.tanh(s) ** 2):
-    """ds_next is what step t+1 hands back, δS_{t+1} ⊙ f_{t+1}, as in the engine."""
-    return (dh * (o if gate else 1) * slope(s) if path1 else 0) + (ds_next if path2 else 0)
+def state_gradient(dh, o, s, f, ds_after, f_after, path1=True, path2=True, gate=True,
+                   slope=lambda s: 1 - np.tanh(s) ** 2, keep=None):
+    """Path 1 through h_t plus path 2, δS_{t+1} ⊙ f_{t+1}; ``keep`` replaces f_{t+1} (a wrong keep gate)."""
+    path2_value = ds_after * (f_after if keep is None else keep(f, f_after)) if path2 else 0
+    return (dh * (o if gate else 1) * slope(s) if path1 else 0) + path2_value
 
 
 def gate_gradients(ds, dh, a, i, f, o, s, s_prev, keep=None, slopes=True, order="aifo", do_from=None):
@@ -96,6 +98,8 @@ WRONG = [
     # the two paths of δS_t
     (exercises.check_state_gradient, lambda *a: state_gradient(*a, path2=False), "path2_missing"),
     (exercises.check_state_gradient, lambda *a: state_gradient(*a, path1=False), "path1_missing"),
+    (exercises.check_state_gradient, lambda *a: state_gradient(*a, keep=lambda f, f_after: f), "keep_gate_of_this_step"),
+    (exercises.check_state_gradient, lambda *a: state_gradient(*a, keep=lambda f, f_after: 1.0), "keep_gate_missing"),
     (exercises.check_state_gradient, lambda *a: state_gradient(*a, gate=False), "output_gate_missing"),
     (exercises.check_state_gradient, lambda *a: state_gradient(*a, slope=np.ones_like), "activation_derivative_missing"),
     (exercises.check_state_gradient, lambda *a: state_gradient(*a, slope=lambda s: 1 - s**2),

@@ -121,13 +121,13 @@ def test_keep_gate_of_one_carries_the_gradient_back_unchanged():
     trace = lstm_forward(params, x)
     assert np.all(trace.f == 1.0)
     dh = np.zeros((T, H))
-    grads = lstm_backward(params, trace, dh, ds_next=np.array([1.0, -2.0]))
+    grads = lstm_backward(params, trace, dh, ds_via_next=np.array([1.0, -2.0]))
     np.testing.assert_array_equal(grads.ds, np.tile([1.0, -2.0], (T, 1)))
     np.testing.assert_array_equal(grads.ds0, [1.0, -2.0])
 
 
 def test_gradients_from_beyond_the_sequence_are_used(rng):
-    """dh_next and ds_next continue a backward pass from a later chunk (truncated BPTT)."""
+    """dh_next and ds_via_next continue a backward pass from a later chunk (truncated BPTT)."""
     params = init_params(2, 3, seed=5)
     x = rng.standard_normal((8, 2, 2))
     dh = rng.standard_normal((8, 2, 3))
@@ -135,7 +135,7 @@ def test_gradients_from_beyond_the_sequence_are_used(rng):
     first = lstm_forward(params, x[:5])
     second = lstm_forward(params, x[5:], first.h[-1], first.s[-1])
     tail = lstm_backward(params, second, dh[5:])
-    head = lstm_backward(params, first, dh[:5], dh_next=tail.dh0, ds_next=tail.ds0)
+    head = lstm_backward(params, first, dh[:5], dh_next=tail.dh0, ds_via_next=tail.ds0)
     np.testing.assert_allclose(head.ds, whole.ds[:5])
     np.testing.assert_allclose(head.dW + tail.dW, whole.dW)
     np.testing.assert_allclose(np.concatenate([head.dx, tail.dx]), whole.dx)

@@ -70,10 +70,10 @@ def reference_forward(W, b, x, h0, s0, linear):
     return hs, ss, gates
 
 
-def reference_backward(W, b, x, h0, s0, linear, dh, dh_next, ds_next):
+def reference_backward(W, b, x, h0, s0, linear, dh, dh_next, ds_via_next):
     """Backpropagation through time for one sequence, from equations.md's backward section.
 
-    dh: T lists of H floats (∂L/∂h_t from the loss); dh_next, ds_next: H floats arriving
+    dh: T lists of H floats (∂L/∂h_t from the loss); dh_next, ds_via_next: H floats arriving
     from beyond the last step (δh and δS_{T+1} ⊙ f_{T+1}).
     Returns a dict with dW, db, dx, dh0, ds0 and per step dh (total δh_t), ds (δS_t), dz.
     """
@@ -82,7 +82,7 @@ def reference_backward(W, b, x, h0, s0, linear, dh, dh_next, ds_next):
     dW = [[0.0] * (D + H) for _ in range(4 * H)]
     db = [0.0] * (4 * H)
     dx, dh_tot, ds_tot, dz_all = [None] * T, [None] * T, [None] * T, [None] * T
-    dh_next, ds_next = list(dh_next), list(ds_next)
+    dh_next, ds_via_next = list(dh_next), list(ds_via_next)
     for t in reversed(range(T)):
         h_prev = hs[t - 1] if t else list(h0)
         s_prev = ss[t - 1] if t else list(s0)
@@ -95,7 +95,7 @@ def reference_backward(W, b, x, h0, s0, linear, dh, dh_next, ds_next):
             tanh_s = s if linear else math.tanh(s)
             dtanh_s = 1.0 if linear else 1.0 - tanh_s * tanh_s
             dh_t[u] = dh[t][u] + dh_next[u]  # δh_t = dh_t + δh_next
-            ds_t[u] = dh_t[u] * o * dtanh_s + ds_next[u]  # path 1 (via h_t) + path 2
+            ds_t[u] = dh_t[u] * o * dtanh_s + ds_via_next[u]  # path 1 (via h_t) + path 2
             da = ds_t[u] * i
             di = ds_t[u] * a
             df = ds_t[u] * s_prev[u]
@@ -115,9 +115,9 @@ def reference_backward(W, b, x, h0, s0, linear, dh, dh_next, ds_next):
             db[r] += dz[r]  # δb += δZ_t
         dx[t] = dI[:D]
         dh_next = dI[D:]
-        ds_next = [ds_t[u] * g[2 * H + u] for u in range(H)]  # δS_next = δS_t ⊙ f_t
+        ds_via_next = [ds_t[u] * g[2 * H + u] for u in range(H)]  # δS_next = δS_t ⊙ f_t
         dh_tot[t], ds_tot[t], dz_all[t] = dh_t, ds_t, dz
-    return dict(dW=dW, db=db, dx=dx, dh0=dh_next, ds0=ds_next, dh=dh_tot, ds=ds_tot, dz=dz_all)
+    return dict(dW=dW, db=db, dx=dx, dh0=dh_next, ds0=ds_via_next, dh=dh_tot, ds=ds_tot, dz=dz_all)
 
 
 def reference_forward_batch(W, b, x, h0, s0, linear):
@@ -130,12 +130,12 @@ def reference_forward_batch(W, b, x, h0, s0, linear):
     return tuple([[per_example[k][n][t] for k in range(B)] for t in range(T)] for n in range(3))
 
 
-def reference_backward_batch(W, b, x, h0, s0, linear, dh, dh_next, ds_next):
+def reference_backward_batch(W, b, x, h0, s0, linear, dh, dh_next, ds_via_next):
     """Batch: one reference backward per example; dW and db summed over the examples."""
     T, B = len(x), len(x[0])
     out = [
         reference_backward(W, b, [x[t][k] for t in range(T)], h0[k], s0[k], linear,
-                           [dh[t][k] for t in range(T)], dh_next[k], ds_next[k])
+                           [dh[t][k] for t in range(T)], dh_next[k], ds_via_next[k])
         for k in range(B)
     ]
     rows, cols = len(W), len(W[0])
@@ -178,7 +178,7 @@ def random_problem(seed, mode, batched):
         s0=rng.standard_normal(lead + (H,)),
         dh=rng.standard_normal((T,) + lead + (H,)),
         dh_next=rng.standard_normal(lead + (H,)),
-        ds_next=rng.standard_normal(lead + (H,)),
+        ds_via_next=rng.standard_normal(lead + (H,)),
         linear=MODES[mode]["linear"],
         batched=batched,
     )
@@ -193,7 +193,7 @@ def run_reference_forward(p):
 
 def run_reference_backward(p):
     args = (p["params"].W.tolist(), p["params"].b.tolist(), p["x"].tolist(), p["h0"].tolist(),
-            p["s0"].tolist(), p["linear"], p["dh"].tolist(), p["dh_next"].tolist(), p["ds_next"].tolist())
+            p["s0"].tolist(), p["linear"], p["dh"].tolist(), p["dh_next"].tolist(), p["ds_via_next"].tolist())
     fn = reference_backward_batch if p["batched"] else reference_backward
     return {name: np.array(value) for name, value in fn(*args).items()}
 
@@ -225,7 +225,7 @@ def test_forward_matches_plain_loop(seed, mode, batched):
 def test_backward_matches_plain_loop(seed, mode, batched):
     p = random_problem(seed, mode, batched)
     trace = lc.lstm_forward(p["params"], p["x"], p["h0"], p["s0"], linear=p["linear"])
-    grads = lc.lstm_backward(p["params"], trace, p["dh"], dh_next=p["dh_next"], ds_next=p["ds_next"])
+    grads = lc.lstm_backward(p["params"], trace, p["dh"], dh_next=p["dh_next"], ds_via_next=p["ds_via_next"])
     ref = run_reference_backward(p)
     for name in ("dW", "db", "dx", "dh0", "ds0", "dh", "ds", "dz"):
         ours = getattr(grads, name)
@@ -239,11 +239,11 @@ def test_backward_matches_plain_loop(seed, mode, batched):
 
 
 def _reference_loss(p, W, b, x, h0, s0):
-    """L = Σ_t dh_t · h_t + dh_next · h_T + ds_next · S_T: its gradients are what
-    reference_backward computes from (dh, dh_next, ds_next)."""
+    """L = Σ_t dh_t · h_t + dh_next · h_T + ds_via_next · S_T: its gradients are what
+    reference_backward computes from (dh, dh_next, ds_via_next)."""
     h, s, _ = reference_forward(W.tolist(), b.tolist(), x.tolist(), h0.tolist(), s0.tolist(), p["linear"])
     h, s = np.array(h), np.array(s)
-    return float(np.sum(p["dh"] * h) + p["dh_next"] @ h[-1] + p["ds_next"] @ s[-1])
+    return float(np.sum(p["dh"] * h) + p["dh_next"] @ h[-1] + p["ds_via_next"] @ s[-1])
 
 
 @pytest.mark.parametrize("mode", list(MODES))

@@ -33,17 +33,17 @@ def test_sequence_is_the_step_functions_looped(rng, linear):
         np.testing.assert_allclose(trace.s[t], step.s, rtol=1e-12, atol=1e-14)
         np.testing.assert_allclose(trace.gates[t], step.gates, rtol=1e-12, atol=1e-14)
 
-    dh_next, ds_next = np.zeros((4, 5)), np.zeros((4, 5))
+    dh_next, ds_via_next = np.zeros((4, 5)), np.zeros((4, 5))
     dW = np.zeros_like(params.W)
     for t in reversed(range(7)):
-        back = lstm_step_backward(params, steps[t], dh[t] + dh_next, ds_next)
+        back = lstm_step_backward(params, steps[t], dh[t] + dh_next, ds_via_next)
         for name in ("dh", "ds", "ds_via_h", "ds_via_next", "dz", "dgates", "dx"):
             np.testing.assert_allclose(getattr(grads, name)[t], getattr(back, name), rtol=1e-10, atol=1e-13)
-        dh_next, ds_next = back.dh_prev, back.ds_prev
+        dh_next, ds_via_next = back.dh_prev, back.ds_prev
         dW += back.dW
     np.testing.assert_allclose(grads.dW, dW, rtol=1e-10, atol=1e-13)
     np.testing.assert_allclose(grads.dh0, dh_next, rtol=1e-10, atol=1e-13)
-    np.testing.assert_allclose(grads.ds0, ds_next, rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(grads.ds0, ds_via_next, rtol=1e-10, atol=1e-13)
 
 
 def test_one_sequence_is_a_batch_of_one_without_the_batch_axis(rng):

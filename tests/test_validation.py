@@ -82,7 +82,7 @@ BAD_CALLS = {
     "dh_loss missing a step": (lambda: lstm_backward(P, TRACE, np.ones((T - 1, B, H))), ValueError, "dh_loss must have shape"),
     "dh_loss with NaN": (lambda: lstm_backward(P, TRACE, with_nan((T, B, H), 7)), ValueError, "dh_loss contains NaN or inf"),
     "dh_loss of strings": (lambda: lstm_backward(P, TRACE, np.full((T, B, H), "a")), TypeError, "dh_loss must be an array of real"),
-    "ds_next wrong shape": (lambda: lstm_backward(P, TRACE, np.ones((T, B, H)), ds_next=np.ones(H)), ValueError, "ds_next must have shape"),
+    "ds_via_next wrong shape": (lambda: lstm_backward(P, TRACE, np.ones((T, B, H)), ds_via_next=np.ones(H)), ValueError, "ds_via_next must have shape"),
     "dh_next with inf": (lambda: lstm_backward(P, TRACE, np.ones((T, B, H)), dh_next=np.full((B, H), -np.inf)), ValueError, "dh_next contains NaN"),
     # --- one step
     "x_t 3-D": (lambda: lstm_step_forward(P, X), ValueError, "x_t must have 1 or 2 dimensions"),
@@ -91,7 +91,7 @@ BAD_CALLS = {
     "s_prev with NaN": (lambda: lstm_step_forward(P, X[0], s_prev=with_nan((B, H))), ValueError, "s_prev contains NaN"),
     "step not a StepTrace": (lambda: lstm_step_backward(P, TRACE, np.ones((B, H))), TypeError, "step must be a StepTrace"),
     "step dh wrong shape": (lambda: lstm_step_backward(P, STEP, np.ones((B, H + 1))), ValueError, "dh must have shape \\(5, 2\\)"),
-    "step ds_next wrong shape": (lambda: lstm_step_backward(P, STEP, np.ones((B, H)), np.ones(H)), ValueError, "ds_next must have shape"),
+    "step ds_via_next wrong shape": (lambda: lstm_step_backward(P, STEP, np.ones((B, H)), np.ones(H)), ValueError, "ds_via_next must have shape"),
     "step with other params": (lambda: lstm_step_backward(init_params(2, 2), STEP, np.ones((B, H))), ValueError, "params.W must have shape"),
     # --- gradient checking
     "gradcheck unknown array": (lambda: gradcheck(P, X, wrt=("V",)), ValueError, "wrt must name some of"),
@@ -142,17 +142,17 @@ def test_no_function_changes_the_arrays_it_is_given():
     rng = np.random.default_rng(3)
     W, b = rng.standard_normal((4 * H, D + H)), rng.standard_normal(4 * H)
     x, h0, s0 = rng.standard_normal((T, B, D)), rng.standard_normal((B, H)), rng.standard_normal((B, H))
-    dh, dh_next, ds_next = rng.standard_normal((T, B, H)), rng.standard_normal((B, H)), rng.standard_normal((B, H))
+    dh, dh_next, ds_via_next = rng.standard_normal((T, B, H)), rng.standard_normal((B, H)), rng.standard_normal((B, H))
     target, labels = rng.standard_normal((T, B, 3)), rng.integers(0, 3, (T, B))
-    inputs = [W, b, x, h0, s0, dh, dh_next, ds_next, target, labels]
+    inputs = [W, b, x, h0, s0, dh, dh_next, ds_via_next, target, labels]
     before = _snapshot(*inputs)
 
     params = LSTMParams(W, b)
     trace = lstm_forward(params, x, h0, s0)
-    grads = lstm_backward(params, trace, dh, dh_next, ds_next)
+    grads = lstm_backward(params, trace, dh, dh_next, ds_via_next)
     _ = grads.ds_via_h, grads.ds_via_next, grads.dgates, trace.z
     step = lstm_step_forward(params, x[0], h0, s0)
-    lstm_step_backward(params, step, dh[0], ds_next)
+    lstm_step_backward(params, step, dh[0], ds_via_next)
     gradcheck(params, x[:2], dh[:2], h0, s0, wrt=("W", "x", "s"))
     y = readout_forward(R, trace.h)
     mse_loss(y, target)
@@ -164,7 +164,7 @@ def test_no_function_changes_the_arrays_it_is_given():
         opt.step(params, grads)
     clip_grad_norm(grads, 1e-3)
 
-    for name, old, new in zip("W b x h0 s0 dh dh_next ds_next target labels".split(), before, inputs):
+    for name, old, new in zip("W b x h0 s0 dh dh_next ds_via_next target labels".split(), before, inputs):
         np.testing.assert_array_equal(old, new, err_msg=f"{name} was changed")
 
 

@@ -12,7 +12,7 @@ The student's function gets
 and returns ``δW`` (4H, D+H) and ``δb`` (4H,), each summed over the T steps, and ``δx``
 (T, D), one row per step: ``lc.lstm_backward``'s ``dW``, ``db``, ``dx`` with nothing
 arriving from beyond step T. It walks t = T, …, 1 carrying the engine's two names,
-``dh_next`` (δh_next, the last H entries of Wᵀ δZ_{t+1}) and ``ds_next``
+``dh_next`` (δh_next, the last H entries of Wᵀ δZ_{t+1}) and ``ds_via_next``
 (δS_next = δS_{t+1} ⊙ f_{t+1}), both zero at t = T. A solution, as in the notebook
 (the loop written with the step exercises' equations):
 
@@ -21,16 +21,16 @@ arriving from beyond step T. It walks t = T, …, 1 carrying the engine's two na
 ...     T, H = dh_loss.shape
 ...     D = W.shape[1] - H
 ...     dW, db, dx = np.zeros_like(W), np.zeros(4 * H), np.zeros((T, D))
-...     dh_next, ds_next = np.zeros(H), np.zeros(H)      # nothing arrives from beyond step T
+...     dh_next, ds_via_next = np.zeros(H), np.zeros(H)      # nothing arrives from beyond step T
 ...     for k in reversed(range(T)):                     # t = k + 1 = T, T-1, ..., 1
 ...         st = steps[k]
 ...         dh = dh_loss[k] + dh_next                    # δh_t = dh_t + δh_next
-...         ds = dh * st.o * (1 - np.tanh(st.s) ** 2) + ds_next   # path 1 + path 2
+...         ds = dh * st.o * (1 - np.tanh(st.s) ** 2) + ds_via_next   # path 1 + path 2
 ...         dz = np.concatenate([ds * st.i * (1 - st.a ** 2), ds * st.a * st.i * (1 - st.i),
 ...                              ds * st.s_prev * st.f * (1 - st.f), dh * np.tanh(st.s) * st.o * (1 - st.o)])
 ...         dI = W.T @ dz                                # δI_t = Wᵀ δZ_t = [δx_t, δh_next for t-1]
 ...         dx[k], dh_next = dI[:D], dI[D:]
-...         ds_next = ds * st.f                          # δS_next for t-1 = δS_t ⊙ f_t
+...         ds_via_next = ds * st.f                          # δS_next for t-1 = δS_t ⊙ f_t
 ...         dW += np.outer(dz, st.I)                     # W is shared: add every step's share
 ...         db += dz
 ...     return dW, db, dx
@@ -43,11 +43,11 @@ session confirms that ``lc.lstm_backward`` agrees with finite differences on the
 them. Its modelled mistakes, each with its own message:
 
 - ``dh_next_not_added``: δh_t = dh_t only; what comes back from step t+1 is dropped;
-- ``ds_not_carried``: δS_t = path 1 only (``ds_next`` never handed back, or set to zero
+- ``ds_not_carried``: δS_t = path 1 only (``ds_via_next`` never handed back, or set to zero
   inside the loop: the two give the same numbers);
 - ``ds_without_f``: δS_t handed back as it is, not ⊙ f_t;
 - ``ds_keep_gate_of_wrong_step``: δS_{t+1} ⊙ f_t, the keep gate of step t instead of t+1;
-- ``reset_in_loop``: both ``dh_next`` and ``ds_next`` set to zero inside the loop;
+- ``reset_in_loop``: both ``dh_next`` and ``ds_via_next`` set to zero inside the loop;
 - ``loop_forwards``: the loop walks t = 1, …, T;
 - ``last_step_only``: δW (or δb) overwritten at every step, so only t = 1's share is left.
 """
@@ -89,19 +89,19 @@ def _backward_through_time(W, steps, dh_loss, add_dh_next=True, carry_ds=True, k
     T, H = dh_loss.shape
     D = W.shape[1] - H
     dW, db, dx = np.zeros_like(W), np.zeros(4 * H), np.zeros((T, D))
-    dh_next, ds_next = np.zeros(H), np.zeros(H)
+    dh_next, ds_via_next = np.zeros(H), np.zeros(H)
     for k in (range(T) if forwards else reversed(range(T))):
         if reset_in_loop:
-            dh_next, ds_next = np.zeros(H), np.zeros(H)
+            dh_next, ds_via_next = np.zeros(H), np.zeros(H)
         st = steps[k]
         dh = dh_loss[k] + (dh_next if add_dh_next else 0.0)
-        path2 = ds_next * st.f if keep_gate == "this" else ds_next
+        path2 = ds_via_next * st.f if keep_gate == "this" else ds_via_next
         ds = dh * st.o * (1 - np.tanh(st.s) ** 2) + (path2 if carry_ds else 0.0)
         dz = np.concatenate([ds * st.i * (1 - st.a ** 2), ds * st.a * st.i * (1 - st.i),
                              ds * st.s_prev * st.f * (1 - st.f), dh * np.tanh(st.s) * st.o * (1 - st.o)])
         dI = W.T @ dz
         dx[k], dh_next = dI[:D], dI[D:]
-        ds_next = ds * st.f if keep_gate == "next" else ds
+        ds_via_next = ds * st.f if keep_gate == "next" else ds
         if overwrite_dW:
             dW, db = np.outer(dz, st.I), dz.copy()
         else:
@@ -141,7 +141,7 @@ def backward_through_time_exercise() -> Exercise:
                 "entries of Wᵀ δZ_{t+1}) is what step t+1 hands back to h_t", model(add_dh_next=False),
                 partial=False),
         Mistake("ds_not_carried", "δS is not carried back: δS_t = path 1 + δS_next, where δS_next = δS_{t+1} ⊙ "
-                "f_{t+1} comes from step t+1 (is ds_next never updated, or set to zero inside the loop?)",
+                "f_{t+1} comes from step t+1 (is ds_via_next never updated, or set to zero inside the loop?)",
                 model(carry_ds=False), partial=False),
         Mistake("ds_without_f", "δS is carried back without the keep gate: hand back δS_next = δS_t ⊙ f_t, "
                 "not δS_t", model(keep_gate="none"), partial=False),

@@ -31,8 +31,8 @@ def gate_gradients_exercise() -> Exercise:
     for seed in seeds(300):
         params, step, rng = random_step(seed)
         H = params.hidden_size
-        dh, ds_next = rng.standard_normal(H), rng.standard_normal(H)
-        back = lstm_step_backward(params, step, dh=dh, ds_next=ds_next)
+        dh, ds_via_next = rng.standard_normal(H), rng.standard_normal(H)
+        back = lstm_step_backward(params, step, dh=dh, ds_via_next=ds_via_next)
         cases.append(Case((back.ds, dh, step.a, step.i, step.f, step.o, step.s, step.s_prev), (back.dz,)))
     ones = {gate: np.ones_like for gate in GATE_ORDER}
     at_z = {"a": lambda g: 1 - np.tanh(g) ** 2, "i": lambda g: sigmoid(g) * (1 - sigmoid(g)),

@@ -24,7 +24,7 @@ def input_gradient_exercise() -> Exercise:
     H = HIDDEN_SIZE
     for seed, D in zip(seeds(400), (3 * H, 2, 3 * H, 4, 3 * H)):  # D = 3H makes W (4H, D+H) square
         params, step, rng = random_step(seed, D=D, H=H)
-        back = lstm_step_backward(params, step, dh=rng.standard_normal(H), ds_next=rng.standard_normal(H))
+        back = lstm_step_backward(params, step, dh=rng.standard_normal(H), ds_via_next=rng.standard_normal(H))
         cases.append(Case((params.W, back.dz), (back.dx, back.dh_prev)))
 
     def split(case, dI):

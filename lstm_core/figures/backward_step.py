@@ -3,12 +3,12 @@
 :class:`BackwardStepDiagram` draws the flow of ``equations.md``'s backward pass for one
 step as boxes and arrows, right to left as the pass runs back through time:
 
-- arriving from the right: ``dh_t`` from the loss and ``δh_next`` from step t+1, summed
-  into ``δh_t``; and ``δS_next = δS_{t+1} ⊙ f_{t+1}`` from step t+1 (path 2);
+- arriving from the right: ``g_t`` from the loss and ``δh_next`` from step t+1, summed
+  into ``δh_t``; and path 2, ``δS_{t+1} ⊙ f_{t+1}``, from step t+1;
 - ``δS_t``, the sum of path 1 (through ``h_t``) and path 2;
 - the four gate gradients ``δa, δi, δf, δo`` and, below each, its ``δZ`` (times the
   slope of its activation), together ``δZ_t``;
-- ``δI_t = Wᵀ δZ_t``, split into ``δx_t`` (down, to the input) and ``δh_{t-1}``, and
+- ``δI_t = Wᵀ δZ_t``, split into ``δx_t`` (down, to the input) and ``W_hᵀ δZ_t``, and
   ``δS_t ⊙ f_t``: both leave on the left, handed back to step t-1;
 - this step's share of ``δW`` and ``δb``.
 
@@ -51,28 +51,28 @@ GATE_FORMULAS = {"a": "\\delta S_t \\odot i_t", "i": "\\delta S_t \\odot a_t", "
 #: the boxes: key -> (centre, width, formula)
 BOXES = {
     "ds": ((5.95, S_Y), 5.9,
-           "$\\delta S_t = \\delta h_t \\odot o_t \\odot (1 - \\tanh^2 S_t) + \\delta S_{\\mathrm{next}}$"),
-    "dh": ((11.3, H_Y), 2.75, "$\\delta h_t = dh_t + \\delta h_{\\mathrm{next}}$"),
+           "$\\delta S_t = \\delta h_t \\odot o_t \\odot (1 - \\tanh^2 S_t) + \\delta S_{t+1} \\odot f_{t+1}$"),
+    "dh": ((11.3, H_Y), 2.75, "$\\delta h_t = g_t + \\delta h_{\\mathrm{next}}$"),
     **{f"d{name}": ((x, GATE_Y), 2.3, f"$\\delta {name}_t = {GATE_FORMULAS[name]}$") for name, x in GATE_X.items()},
     **{f"dz_{name}": ((x, Z_Y), 2.3, f"$\\delta Z_{name} = \\delta {name}_t \\odot {SLOPES[name]}$")
        for name, x in GATE_X.items()},
-    "dI": ((4.55, OUT_Y), 2.9, "$\\delta I_t = W^\\top \\delta Z_t = [\\delta x_t,\\ \\delta h_{t-1}]$"),
+    "dI": ((4.55, OUT_Y), 2.9, "$\\delta I_t = W^\\top \\delta Z_t = [\\delta x_t,\\ W_h^\\top \\delta Z_t]$"),
     "dW": ((10.2, OUT_Y), 4.3, "$\\delta W$ += $\\delta Z_t\\, I_t^\\top$,   $\\delta b$ += $\\delta Z_t$"
                                 "   (summed over t)"),
 }
 
 #: the labels on arrows: key -> (x, y, text, va) with ha "left"; and where each one's number goes, (x, y, ha, va)
 ARROW_LABELS = {
-    "ds_next": (13.1, S_Y + 0.1, "$\\delta S_{\\mathrm{next}} = \\delta S_{t+1} \\odot f_{t+1}$", "bottom"),
+    "ds_via_next": (13.1, S_Y + 0.1, "path 2:  $\\delta S_{t+1} \\odot f_{t+1}$", "bottom"),
     "ds_via_h": (PLUS_X + 0.15, 7.0, "path 1:  $\\odot\\, o_t \\odot (1 - \\tanh^2 S_t)$", "bottom"),
-    "dh_loss": (13.1, H_Y + 0.3, "$dh_t$ from the loss", "bottom"),
+    "dh_loss": (13.1, H_Y + 0.3, "$g_t$ from the loss", "bottom"),
     "dh_next": (13.1, H_Y - 0.3, "$\\delta h_{\\mathrm{next}}$ from step t+1", "top"),
     "ds_prev": (0.1, S_Y + 0.1, "$\\delta S_t \\odot f_t$", "bottom"),
-    "dh_prev": (0.1, OUT_Y + 0.1, "$\\delta h_{t-1}$", "bottom"),
+    "dh_prev": (0.1, OUT_Y + 0.1, "$W_h^\\top \\delta Z_t$", "bottom"),
     "dx": (4.7, 0.05, "$\\delta x_t$, to the input", "bottom"),
 }
 NUMBER_AT = {
-    "ds_next": (11.2, S_Y - 0.12, "left", "top"),
+    "ds_via_next": (11.2, S_Y - 0.12, "left", "top"),
     "ds_via_h": (PLUS_X + 0.15, 6.95, "left", "top"),
     "dh_loss": (XLIM[1] - 0.1, H_Y + 0.3, "right", "bottom"),
     "dh_next": (13.1, H_Y - 0.68, "left", "top"),  # under its label, which is too long to share the line
@@ -81,7 +81,7 @@ NUMBER_AT = {
     "dx": (4.7, -0.05, "left", "top"),
 }
 #: where the two handed-back gradients are going, written under their arrows
-HANDED_BACK = {"ds_prev": "step t-1's $\\delta S_{\\mathrm{next}}$", "dh_prev": "step t-1's $\\delta h_{\\mathrm{next}}$"}
+HANDED_BACK = {"ds_prev": "step t-1's path 2", "dh_prev": "step t-1's $\\delta h_{\\mathrm{next}}$"}
 
 GATE_KEYS = tuple(f"d{name}" for name in GATE_ORDER)  # δa, δi, δf, δo
 Z_KEYS = tuple(f"dz_{name}" for name in GATE_ORDER)  # δZ_a, δZ_i, δZ_f, δZ_o
@@ -155,7 +155,7 @@ class BackwardStepDiagram:
         _arrow(ax, (PLUS_X - _NODE_R, S_Y), (ds_x + ds_w / 2, S_Y), PATH_LINE["total"], lw=2.6)
         ax.add_patch(Circle((PLUS_X, S_Y), _NODE_R, facecolor="white", edgecolor="0.2", lw=1.6, zorder=4))
         self.labels["plus"] = ax.text(PLUS_X, S_Y, "+", ha="center", va="center", fontsize=FONT + 2, zorder=5)
-        for dy in (0.2, -0.2):  # dh_t from the loss and δh_next from step t+1, into δh_t
+        for dy in (0.2, -0.2):  # g_t from the loss and δh_next from step t+1, into δh_t
             _arrow(ax, (XLIM[1] - 0.05, H_Y + dy), (dh_x + dh_w / 2, H_Y + dy))
         # δS_t to δa, δi, δf; δh_t to δo; each gate's gradient to its δZ
         for name, x in GATE_X.items():
@@ -177,7 +177,7 @@ class BackwardStepDiagram:
         for key in ("dI", "dW"):
             x = BOXES[key][0][0]
             _arrow(ax, (x, bracket_y), (x, OUT_Y + half))
-        # handed back: δS_t ⊙ f_t and δh_{t-1} to step t-1, δx_t down to the input
+        # handed back: δS_t ⊙ f_t and W_hᵀ δZ_t to step t-1, δx_t down to the input
         _arrow(ax, (ds_x - ds_w / 2, S_Y), (XLIM[0] + 0.05, S_Y), PATH_LINE["via_next"], lw=2.6)
         dI_x, dI_w = BOXES["dI"][0][0], BOXES["dI"][1]
         _arrow(ax, (dI_x - dI_w / 2, OUT_Y), (XLIM[0] + 0.05, OUT_Y))

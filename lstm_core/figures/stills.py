@@ -472,7 +472,7 @@ def plot_backward_step(grads=None, dh_loss=None, title: str | None = None):
     With no arguments, the schematic: every box holds its equation. ``grads``, the
     :class:`~lstm_core.cell.StepGrads` of one real step (from ``lc.lstm_step_backward``),
     adds the norm of each gradient, over units and batch, under its label; ``dh_loss``
-    (B, H) or (H,), the loss's own ``∂L/∂h_t``, splits ``δh_t`` into ``dh_t`` and ``δh_next``.
+    (B, H) or (H,), the loss's direct term ``g_t = ∂L/∂h_t``, splits ``δh_t`` into ``g_t`` and ``δh_next``.
     """
     if grads is not None and not isinstance(grads, StepGrads):
         raise TypeError(f"grads must be the StepGrads of one step (lc.lstm_step_backward), got {type(grads).__name__}")
@@ -483,20 +483,21 @@ def plot_backward_step(grads=None, dh_loss=None, title: str | None = None):
     if sizes:
         default += "  (‖·‖: norm over the units)"
     BackwardStepDiagram(ax, title=title or default).show_sizes(sizes)
-    text = ("Flow diagram of one backward step t, read from right to left. Arriving from the right: dh_t from the "
-            "loss and δh_next from step t+1, summed into δh_t = dh_t + δh_next; and δS_next = δS_{t+1} ⊙ f_{t+1} "
-            "from step t+1 through its keep gate: path 2. δh_t reaches S_t along path 1, as "
+    text = ("Flow diagram of one backward step t, read from right to left. Arriving from the right: g_t from the "
+            "loss and δh_next from step t+1, summed into δh_t = g_t + δh_next; and path 2, δS_{t+1} ⊙ f_{t+1}, "
+            "from step t+1 through its keep gate. δh_t reaches S_t along path 1, as "
             "δh_t ⊙ o_t ⊙ (1 - tanh²(S_t)); the two paths add up to δS_t. From δS_t: δa_t = δS_t ⊙ i_t, "
             "δi_t = δS_t ⊙ a_t, δf_t = δS_t ⊙ S_{t-1}; from δh_t: δo_t = δh_t ⊙ tanh(S_t). Each, times the slope "
             "of its activation, is one block of δZ_t: δZ_a = δa_t ⊙ (1 - a_t²), δZ_i = δi_t ⊙ i_t(1 - i_t), "
             "δZ_f = δf_t ⊙ f_t(1 - f_t), δZ_o = δo_t ⊙ o_t(1 - o_t). δZ_t goes two ways: δI_t = Wᵀ δZ_t, split "
-            "into δx_t (down, to the input) and δh_{t-1}, handed back to step t-1 as its δh_next; and "
+            "into δx_t (down, to the input) and its last H entries, W_hᵀ δZ_t, handed back to step t-1 as its "
+            "δh_next; and "
             "δW += δZ_t I_tᵀ, δb += δZ_t, summed over every step. δS_t ⊙ f_t is handed back to step t-1 as its "
-            "δS_next.")
+            "path 2.")
     if sizes:
-        names = {"dh_loss": "dh_t", "dh_next": "δh_next", "dh": "δh_t", "ds_via_h": "path 1", "ds_next": "path 2",
+        names = {"dh_loss": "g_t", "dh_next": "δh_next", "dh": "δh_t", "ds_via_h": "path 1", "ds_via_next": "path 2",
                  "ds": "δS_t", **{f"d{g}": f"δ{g}_t" for g in GATE_ORDER}, **{f"dz_{g}": f"δZ_{g}" for g in GATE_ORDER},
-                 "dI": "δI_t", "dx": "δx_t", "dh_prev": "δh_{t-1}", "ds_prev": "δS_t ⊙ f_t",
+                 "dI": "δI_t", "dx": "δx_t", "dh_prev": "W_hᵀ δZ_t", "ds_prev": "δS_t ⊙ f_t",
                  "dW": "this step's share of δW", "db": "this step's share of δb"}
         text += " Norms over the units (and the batch) of one real step: " + ", ".join(
             f"{name} {number(sizes[key])}" for key, name in names.items() if key in sizes) + "."
