@@ -165,8 +165,9 @@ def test_the_issue_s_mistakes_read_as_such():
 
 def test_a_partial_mistake_names_the_gate_block_it_is_in():
     def slope_missing_in_f(ds, dh, a, i, f, o, s, s_prev):
+        H = len(ds)
         dz = gate_gradients(ds, dh, a, i, f, o, s, s_prev)
-        dz[6:9] = ds * s_prev
+        dz[2 * H:3 * H] = ds * s_prev
         return dz
 
     result = exercises.check_gate_gradients(slope_missing_in_f)
@@ -185,7 +186,7 @@ def test_not_implemented_yet_is_reported_not_raised(check):
 
 
 def test_an_unexpected_mistake_reports_the_largest_error_and_where():
-    result = exercises.check_gate_gradients(lambda *a: gate_gradients(*a) + np.eye(12)[7] * 0.5)
+    result = exercises.check_gate_gradients(lambda *a: gate_gradients(*a) + np.eye(4 * len(a[0]))[2 * len(a[0]) + 1] * 0.5)
     assert result.mistake == "unknown"
     assert "largest error 0.5 in dz[7] (gate f, unit 2)" in result.message
 
@@ -218,3 +219,75 @@ def test_a_check_needs_a_function():
 def test_checks_are_deterministic():
     assert lstm_step_exercise().cases[0].args[2].tolist() == \
         lstm_step_exercise().cases[0].args[2].tolist()
+
+
+# ------------------------------------------- the lesson's sizes written in do not pass
+
+
+def _sizes_of_W(W):
+    return W.shape[1] - W.shape[0] // 4, W.shape[0] // 4  # W is (4H, D+H): (D, H)
+
+
+CASE_SIZES = {  # each check's cases -> the (D, H) of each case; D is None where no argument shows it
+    lstm_step_exercise: lambda case: _sizes_of_W(case.args[0]),
+    state_gradient_exercise: lambda case: (None, len(case.args[0])),
+    gate_gradients_exercise: lambda case: (None, len(case.args[0])),
+    input_gradient_exercise: lambda case: _sizes_of_W(case.args[0]),
+    weight_gradients_exercise: lambda case: (case.args[1].shape[1] - case.args[0].shape[1] // 4,
+                                             case.args[0].shape[1] // 4),
+    sgd_update_exercise: lambda case: _sizes_of_W(case.args[0]),
+}
+
+
+@pytest.mark.parametrize("make", CASE_SIZES, ids=lambda make: make.__name__)
+def test_every_check_runs_cases_of_several_sizes_with_H_1_and_H_not_D(make):
+    sizes = [CASE_SIZES[make](case) for case in make().cases]
+    hidden = {H for _, H in sizes}
+    assert 1 in hidden and len(hidden) >= 3, sizes
+    assert all(D is None for D, _ in sizes) or len({D for D, _ in sizes}) >= 3, sizes
+    assert any(D != H for D, H in sizes), sizes
+
+
+def _lesson_sized_lstm_step(W, b, x_t, h_prev, s_prev):
+    z = W @ np.concatenate([x_t, h_prev]) + b
+    a, i, f, o = np.tanh(z[:3]), sigmoid(z[3:6]), sigmoid(z[6:9]), sigmoid(z[9:12])  # H = 3 written in
+    s = a * i + f * s_prev
+    return o * np.tanh(s), s
+
+
+def _lesson_sized_state_gradient(dh, o, s, f, ds_after, f_after):
+    ds = np.zeros(3)  # H = 3 written in
+    ds[:] = dh * o * (1 - np.tanh(s) ** 2) + ds_after * f_after
+    return ds
+
+
+def _lesson_sized_gate_gradients(ds, dh, a, i, f, o, s, s_prev):
+    dz = np.zeros(12)  # 4H = 12 written in, filled per block
+    dz[0:3], dz[3:6] = ds * i * (1 - a ** 2), ds * a * i * (1 - i)
+    dz[6:9], dz[9:12] = ds * s_prev * f * (1 - f), dh * np.tanh(s) * o * (1 - o)
+    return dz
+
+
+def _lesson_sized_input_gradient(W, dz):
+    dI = W.T @ dz
+    return dI[:-3], dI[-3:]  # H = 3 written in
+
+
+def _lesson_sized_weight_gradients(dz, I):
+    dW, db = np.zeros((12, 5)), np.zeros(12)  # the lesson's W, (4H, D+H) = (12, 5), written in
+    for k in range(len(dz)):
+        dW += np.outer(dz[k], I[k])
+        db += dz[k]
+    return dW, db
+
+
+@pytest.mark.parametrize("check, function", [
+    (exercises.check_lstm_step, _lesson_sized_lstm_step),
+    (exercises.check_state_gradient, _lesson_sized_state_gradient),
+    (exercises.check_gate_gradients, _lesson_sized_gate_gradients),
+    (exercises.check_input_gradient, _lesson_sized_input_gradient),
+    (exercises.check_weight_gradients, _lesson_sized_weight_gradients),
+], ids=lambda value: getattr(value, "__name__", ""))
+def test_a_function_with_the_lessons_sizes_written_in_does_not_pass(check, function):
+    result = check(function)
+    assert not result.passed, result.message

@@ -7,13 +7,13 @@ The student's function gets
 - ``steps``, a list of the T :class:`~lstm_core.cell.StepTrace` records of one sequence,
   ``steps[k]`` for step ``t = k + 1``, as ``lc.lstm_step_forward`` returns them (no batch
   axis): ``.x .h_prev .s_prev``, the gates ``.a .i .f .o``, ``.s``, ``.h`` and ``.I``;
-- ``dh_loss`` (T, H), ``∂L/∂h_t`` straight from the loss at every step,
+- ``dh_loss`` (T, H), ``g_t = ∂L/∂h_t``: the loss's direct term at every step,
 
 and returns ``δW`` (4H, D+H) and ``δb`` (4H,), each summed over the T steps, and ``δx``
 (T, D), one row per step: ``lc.lstm_backward``'s ``dW``, ``db``, ``dx`` with nothing
 arriving from beyond step T. It walks t = T, …, 1 carrying the engine's two names,
 ``dh_next`` (δh_next, the last H entries of Wᵀ δZ_{t+1}) and ``ds_via_next``
-(δS_next = δS_{t+1} ⊙ f_{t+1}), both zero at t = T. A solution, as in the notebook
+(path 2, δS_{t+1} ⊙ f_{t+1}), both zero at t = T. A solution, as in the notebook
 (the loop written with the step exercises' equations):
 
 >>> import numpy as np
@@ -21,16 +21,16 @@ arriving from beyond step T. It walks t = T, …, 1 carrying the engine's two na
 ...     T, H = dh_loss.shape
 ...     D = W.shape[1] - H
 ...     dW, db, dx = np.zeros_like(W), np.zeros(4 * H), np.zeros((T, D))
-...     dh_next, ds_via_next = np.zeros(H), np.zeros(H)      # nothing arrives from beyond step T
+...     dh_next, ds_via_next = np.zeros(H), np.zeros(H)  # nothing arrives from beyond step T
 ...     for k in reversed(range(T)):                     # t = k + 1 = T, T-1, ..., 1
 ...         st = steps[k]
-...         dh = dh_loss[k] + dh_next                    # δh_t = dh_t + δh_next
+...         dh = dh_loss[k] + dh_next                    # δh_t = g_t + δh_next
 ...         ds = dh * st.o * (1 - np.tanh(st.s) ** 2) + ds_via_next   # path 1 + path 2
 ...         dz = np.concatenate([ds * st.i * (1 - st.a ** 2), ds * st.a * st.i * (1 - st.i),
 ...                              ds * st.s_prev * st.f * (1 - st.f), dh * np.tanh(st.s) * st.o * (1 - st.o)])
 ...         dI = W.T @ dz                                # δI_t = Wᵀ δZ_t = [δx_t, δh_next for t-1]
 ...         dx[k], dh_next = dI[:D], dI[D:]
-...         ds_via_next = ds * st.f                          # δS_next for t-1 = δS_t ⊙ f_t
+...         ds_via_next = ds * st.f                      # path 2 into S_{t-1}: δS_t ⊙ f_t
 ...         dW += np.outer(dz, st.I)                     # W is shared: add every step's share
 ...         db += dz
 ...     return dW, db, dx
@@ -42,7 +42,7 @@ D and H, non-zero ``h_0`` and ``S_0``, ``dh_loss`` non-zero at every step), and 
 session confirms that ``lc.lstm_backward`` agrees with finite differences on the first of
 them. Its modelled mistakes, each with its own message:
 
-- ``dh_next_not_added``: δh_t = dh_t only; what comes back from step t+1 is dropped;
+- ``dh_next_not_added``: δh_t = g_t only; what comes back from step t+1 is dropped;
 - ``ds_not_carried``: δS_t = path 1 only (``ds_via_next`` never handed back, or set to zero
   inside the loop: the two give the same numbers);
 - ``ds_without_f``: δS_t handed back as it is, not ⊙ f_t;
@@ -65,8 +65,8 @@ from .checker import (Case, CheckResult, Exercise, Mistake, gate_of_row, random_
                       whole_outputs)
 
 NAME = "backward_through_time"
-#: (D, H, T) of the five cases: several sizes, T from 3 to 7
-SIZES = ((2, 3, 5), (1, 2, 3), (3, 4, 6), (2, 5, 4), (4, 3, 7))
+#: (D, H, T) of the five cases: several sizes, H = 1 and H ≠ D among them, T from 3 to 7
+SIZES = ((2, 3, 5), (2, 1, 3), (3, 4, 6), (1, 5, 4), (4, 2, 7))
 FD_TOLERANCE = 1e-7
 
 
@@ -137,17 +137,17 @@ def backward_through_time_exercise() -> Exercise:
         return lambda case: _backward_through_time(*case.args, **mistake)
 
     mistakes = [
-        Mistake("dh_next_not_added", "δh_next is not added: δh_t = dh_t + δh_next, where δh_next (the last H "
+        Mistake("dh_next_not_added", "δh_next is not added: δh_t = g_t + δh_next, where δh_next (the last H "
                 "entries of Wᵀ δZ_{t+1}) is what step t+1 hands back to h_t", model(add_dh_next=False),
                 partial=False),
-        Mistake("ds_not_carried", "δS is not carried back: δS_t = path 1 + δS_next, where δS_next = δS_{t+1} ⊙ "
-                "f_{t+1} comes from step t+1 (is ds_via_next never updated, or set to zero inside the loop?)",
+        Mistake("ds_not_carried", "δS is not carried back: δS_t = path 1 + path 2, where path 2, δS_{t+1} ⊙ "
+                "f_{t+1}, comes from step t+1 (is ds_via_next never updated, or set to zero inside the loop?)",
                 model(carry_ds=False), partial=False),
-        Mistake("ds_without_f", "δS is carried back without the keep gate: hand back δS_next = δS_t ⊙ f_t, "
-                "not δS_t", model(keep_gate="none"), partial=False),
+        Mistake("ds_without_f", "δS is carried back without the keep gate: hand back δS_t ⊙ f_t (path 2 into "
+                "S_{t-1}), not δS_t", model(keep_gate="none"), partial=False),
         Mistake("ds_keep_gate_of_wrong_step", "δS is carried back through the wrong keep gate: path 2 into S_t is "
                 "δS_{t+1} ⊙ f_{t+1}, the keep gate of step t+1, not f_t", model(keep_gate="this"), partial=False),
-        Mistake("reset_in_loop", "δh_next and δS_next are reset to zero inside the loop: set them to zero once, "
+        Mistake("reset_in_loop", "δh_next and path 2 are reset to zero inside the loop: set them to zero once, "
                 "before it, and carry them from each step to the one before", model(reset_in_loop=True),
                 partial=False),
         Mistake("loop_forwards", "the loop walks forwards (t = 1 … T); the backward pass starts at the last step: "

@@ -19,10 +19,12 @@ from ..cell import lstm_step_forward
 from ..params import GATE_ORDER, LSTMParams, init_params
 
 N_CASES = 5
-#: the sizes H and D a case is built with unless it says otherwise; the checks themselves
-#: take H from each case's arrays, so a case may be built with any size
+#: the lesson's sizes H and D; the checks themselves take H from each case's arrays
 HIDDEN_SIZE = 3
 INPUT_SIZE = 2
+#: ``(D, H)`` of the five cases of a check: the lesson's first, then others, with H = 1 and
+#: H ≠ D among them, so that a function with the lesson's sizes written in cannot pass
+CASE_SIZES = ((INPUT_SIZE, HIDDEN_SIZE), (3, 1), (1, 4), (4, 2), (2, 5))
 RTOL, ATOL = 1e-6, 1e-9
 RAISES = None
 """A mistake model's output for a case where that mistake makes numpy raise (a shape error)."""
@@ -301,7 +303,13 @@ def seeds(base: int):
     return range(base, base + N_CASES)
 
 
+def sized_seeds(base: int):
+    """``(seed, D, H)`` for each case: :func:`seeds` with the sizes of :data:`CASE_SIZES`."""
+    return [(seed, D, H) for seed, (D, H) in zip(seeds(base), CASE_SIZES)]
+
+
 __all__ = [
+    "CASE_SIZES",
     "HIDDEN_SIZE",
     "INPUT_SIZE",
     "N_CASES",
@@ -320,6 +328,7 @@ __all__ = [
     "random_step",
     "run_check",
     "seeds",
+    "sized_seeds",
     "unit_location",
     "whole_outputs",
     "wrong_orders",

@@ -7,7 +7,7 @@ import numpy as np
 from ..activations import sigmoid
 from ..params import GATE_ORDER
 from .checker import (Case, CheckResult, Exercise, Mistake, order_message, permuted_blocks, random_step, run_check,
-                      seeds, unit_location, whole_outputs, wrong_orders)
+                      sized_seeds, unit_location, whole_outputs, wrong_orders)
 
 
 def _forward(W, b, x_t, h_prev, s_prev, order=GATE_ORDER, candidate=np.tanh, squash=np.tanh,
@@ -23,8 +23,8 @@ def _forward(W, b, x_t, h_prev, s_prev, order=GATE_ORDER, candidate=np.tanh, squ
 
 def lstm_step_exercise() -> Exercise:
     cases = []
-    for seed in seeds(100):
-        params, step, _ = random_step(seed)
+    for seed, D, H in sized_seeds(100):
+        params, step, _ = random_step(seed, D=D, H=H)
         cases.append(Case((params.W, params.b, step.x, step.h_prev, step.s_prev), (step.h, step.s)))
     mistakes = [
         Mistake("h_without_tanh", "tanh is missing in h_t: h_t = o_t ⊙ tanh(S_t), not o_t ⊙ S_t",

@@ -8,7 +8,7 @@ from ..activations import sigmoid
 from ..cell import lstm_step_backward
 from ..params import GATE_ORDER
 from .checker import (Case, CheckResult, Exercise, Mistake, gate_blocks, gate_row_location, order_message,
-                      random_step, run_check, seeds, wrong_orders)
+                      random_step, run_check, sized_seeds, wrong_orders)
 
 
 def _gate_gradients(ds, dh, a, i, f, o, s, s_prev, keep=None, slopes=None, order=GATE_ORDER, do_from=None):
@@ -28,8 +28,8 @@ def _gate_gradients(ds, dh, a, i, f, o, s, s_prev, keep=None, slopes=None, order
 
 def gate_gradients_exercise() -> Exercise:
     cases = []
-    for seed in seeds(300):
-        params, step, rng = random_step(seed)
+    for seed, D, H in sized_seeds(300):
+        params, step, rng = random_step(seed, D=D, H=H)
         H = params.hidden_size
         dh, ds_via_next = rng.standard_normal(H), rng.standard_normal(H)
         back = lstm_step_backward(params, step, dh=dh, ds_via_next=ds_via_next)

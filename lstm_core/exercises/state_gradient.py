@@ -13,14 +13,14 @@ import numpy as np
 
 from ..activations import sigmoid
 from ..cell import lstm_step_backward
-from .checker import (Case, CheckResult, Exercise, Mistake, random_step, run_check, seeds, unit_location,
+from .checker import (Case, CheckResult, Exercise, Mistake, random_step, run_check, sized_seeds, unit_location,
                       whole_outputs)
 
 
 def state_gradient_exercise() -> Exercise:
     cases = []
-    for seed in seeds(200):
-        params, step, rng = random_step(seed)
+    for seed, D, H in sized_seeds(200):
+        params, step, rng = random_step(seed, D=D, H=H)
         H = params.hidden_size
         dh, ds_after = rng.standard_normal(H), rng.standard_normal(H)  # δh_t (total) and δS_{t+1}
         f_after = sigmoid(rng.standard_normal(H))  # f_{t+1}, the next step's keep gate

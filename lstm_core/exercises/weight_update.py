@@ -9,7 +9,8 @@ from ..cell import lstm_step_backward
 from ..optim import SGD
 from ..sequence import lstm_backward, lstm_forward
 from .checker import (HIDDEN_SIZE, INPUT_SIZE, RAISES, Case, CheckResult, Exercise, Mistake, gate_row_location,
-                      no_location, random_problem, random_step, run_check, seeds, whole_outputs)
+                      no_location, random_problem, random_step, run_check, seeds, sized_seeds,
+                      whole_outputs)
 
 # ------------------------------------------------------- 4a. back to the input: Wᵀ δZ
 
@@ -21,8 +22,9 @@ def _is_shape_error(error) -> bool:
 
 def input_gradient_exercise() -> Exercise:
     cases = []
-    H = HIDDEN_SIZE
-    for seed, D in zip(seeds(400), (3 * H, 2, 3 * H, 4, 3 * H)):  # D = 3H makes W (4H, D+H) square
+    # (D, H): D = 3H makes W (4H, D+H) square; H = 1 and H ≠ D among them
+    for seed, (D, H) in zip(seeds(400), ((3 * HIDDEN_SIZE, HIDDEN_SIZE), (INPUT_SIZE, HIDDEN_SIZE), (3, 1), (4, 2),
+                                          (6, 2))):
         params, step, rng = random_step(seed, D=D, H=H)
         back = lstm_step_backward(params, step, dh=rng.standard_normal(H), ds_via_next=rng.standard_normal(H))
         cases.append(Case((params.W, back.dz), (back.dx, back.dh_prev)))
@@ -51,7 +53,7 @@ def input_gradient_exercise() -> Exercise:
                 "first D entries and the gradient for h_{t-1} the last H", swapped, partial=False),
     ]
     return Exercise("input_gradient", ("W", "dz"), ("dx", "dh_prev"), tuple(cases), tuple(mistakes),
-                    whole_outputs(("δx_t", "δh_{t-1}")), no_location,
+                    whole_outputs(("δx_t", "W_hᵀ δZ_t (handed to h_{t-1})")), no_location,
                     explain_error=lambda error: "W_instead_of_WT_shape" if _is_shape_error(error) else None)
 
 
@@ -59,7 +61,7 @@ def check_input_gradient(input_gradient) -> CheckResult:
     """Check ``input_gradient(W, dz) -> (dx, dh_prev)`` (notebook 4).
 
     W (4H, D+H), dz (4H,); returns the two parts of ``δI_t = Wᵀ δZ_t``: δx_t (D,) and
-    the gradient handed to h_{t-1} (H,). Some cases have D = 3H, where W is square.
+    the part handed back to h_{t-1} (H,), step t-1's δh_next. Some cases have D = 3H, where W is square.
     """
     return run_check(input_gradient_exercise(), input_gradient)
 
@@ -69,8 +71,8 @@ def check_input_gradient(input_gradient) -> CheckResult:
 
 def weight_gradients_exercise() -> Exercise:
     cases = []
-    for seed, T in zip(seeds(500), (6, 4, 8, 5, 7)):
-        params, _, h0, s0, rng = random_problem(seed)
+    for (seed, D, H), T in zip(sized_seeds(500), (6, 4, 8, 5, 7)):
+        params, _, h0, s0, rng = random_problem(seed, D=D, H=H)
         x = rng.standard_normal((T, params.input_size))
         trace = lstm_forward(params, x, h0, s0)
         grads = lstm_backward(params, trace, rng.standard_normal((T, params.hidden_size)))
@@ -124,8 +126,7 @@ def check_weight_gradients(weight_gradients) -> CheckResult:
 
 def sgd_update_exercise() -> Exercise:
     cases = []
-    H, D = HIDDEN_SIZE, INPUT_SIZE
-    for seed, lr in zip(seeds(600), (0.1, 0.5, 0.03, 1.5, 0.2)):
+    for (seed, D, H), lr in zip(sized_seeds(600), (0.1, 0.5, 0.03, 1.5, 0.2)):
         rng = np.random.default_rng(seed)
         W, dW = rng.standard_normal((4 * H, D + H)), rng.standard_normal((4 * H, D + H))
         cases.append(Case((W, dW, lr), (W - SGD(lr).update(None, dW),)))
