@@ -269,7 +269,6 @@ def test_a_check_needs_a_function():
 
 
 def test_the_cases_have_several_sizes_with_H_1_and_H_not_D():
-    from lstm_core.exercises.backward_pass import backward_through_time_exercise
     sizes = [(W.shape[1] - len(dh_loss[0]), len(dh_loss[0])) for W, _, dh_loss in
              (case.args for case in backward_through_time_exercise().cases)]
     assert 1 in {H for _, H in sizes} and any(D != H for D, H in sizes) and len(set(sizes)) >= 3, sizes
