@@ -87,7 +87,8 @@ def with_engine_names(W, steps, dh_loss, ds_hand_back=lambda ds, f: ds * f, rese
 
 
 def the_engine(W, steps, dh_loss):
-    """Looping lc.lstm_step_backward, which needs LSTMParams (b plays no part going back)."""
+    """Looping lc.lstm_step_backward, which needs LSTMParams (b plays no part going back): right numbers,
+    but the exercise handed to the engine."""
     params = lc.LSTMParams(W, np.zeros(len(W)))
     dW, db, dx = 0.0, 0.0, []
     dh_next, ds_via_next = None, None
@@ -99,7 +100,7 @@ def the_engine(W, steps, dh_loss):
     return dW, db, np.array(dx)
 
 
-RIGHT = [backward_through_time, with_engine_names, the_engine]
+RIGHT = [backward_through_time, with_engine_names]
 
 
 def _dh_accumulated_in_place(W, steps, dh_loss):
@@ -272,3 +273,53 @@ def test_the_cases_have_several_sizes_with_H_1_and_H_not_D():
     sizes = [(W.shape[1] - len(dh_loss[0]), len(dh_loss[0])) for W, _, dh_loss in
              (case.args for case in backward_through_time_exercise().cases)]
     assert 1 in {H for _, H in sizes} and any(D != H for D, H in sizes) and len(set(sizes)) >= 3, sizes
+
+
+# ----------------------------------------- delegating to the engine's backward does not pass
+
+
+def delegating_to_lstm_backward(W, steps, dh_loss):
+    """Eight lines that hand the whole exercise to the engine (b recovered from steps[0].z)."""
+    H = dh_loss.shape[1]
+    D = W.shape[1] - H
+    b = steps[0].z - W @ steps[0].I
+    x = np.array([step.x for step in steps])
+    params = lc.LSTMParams(W, b)
+    trace = lc.lstm_forward(params, x, steps[0].h_prev, steps[0].s_prev)
+    grads = lc.lstm_backward(params, trace, dh_loss)
+    assert grads.dx.shape[1] == D
+    return grads.dW, grads.db, grads.dx
+
+
+def delegating_to_the_step_backward(W, steps, dh_loss):
+    """A loop of the engine's step backward, imported from its module under another name."""
+    from lstm_core.cell import lstm_step_backward as step_back
+
+    H = dh_loss.shape[1]
+    params = lc.LSTMParams(W, steps[0].z - W @ steps[0].I)
+    dW, db, dx = np.zeros_like(W), np.zeros(4 * H), []
+    dh_next, ds_via_next = np.zeros(H), np.zeros(H)
+    for k in reversed(range(len(steps))):
+        back = step_back(params, steps[k], dh_loss[k] + dh_next, ds_via_next)
+        dh_next, ds_via_next = back.dh_prev, back.ds_prev
+        dW, db = dW + back.dW, db + back.db
+        dx.insert(0, back.dx)
+    return dW, db, np.array(dx)
+
+
+@pytest.mark.parametrize("function", [delegating_to_lstm_backward, delegating_to_the_step_backward, the_engine],
+                         ids=lambda function: function.__name__)
+def test_a_function_that_calls_the_engines_backward_does_not_pass(function):
+    steps_and_all = backward_through_time_exercise().cases[0].args
+    right = backward_through_time_exercise().cases[0].expected
+    np.testing.assert_allclose(function(*steps_and_all)[0], right[0], rtol=1e-10)  # its numbers are right
+    result = exercises.check_backward_through_time(function)
+    assert not result.passed and result.mistake == "engine_backward_called"
+    assert "calls the engine's" in result.message and "write the loop over time" in result.message
+
+
+def test_the_watch_ends_with_the_check():
+    import sys
+    before = sys.getprofile()
+    exercises.check_backward_through_time(delegating_to_lstm_backward)
+    assert sys.getprofile() is before

@@ -55,11 +55,14 @@ them. Its modelled mistakes, each with its own message:
 from __future__ import annotations
 
 import dataclasses
+import sys
+from contextlib import contextmanager
 from functools import lru_cache
 
 import numpy as np
 
-from ..gradcheck import gradcheck
+from ..cell import cell_backward, gate_gradients, lstm_step_backward, state_gradient_via_h
+from ..gradcheck import gradcheck, numerical_lstm_gradients
 from ..sequence import lstm_backward, lstm_forward
 from .checker import (Case, CheckResult, Exercise, Mistake, gate_of_row, random_problem, run_check, seeds,
                       whole_outputs)
@@ -167,6 +170,31 @@ def backward_through_time_exercise() -> Exercise:
                     whole_outputs(("δW", "δb", "δx")), locate)
 
 
+#: the engine's backward pass and its gradient kernels: the exercise is to write them
+ENGINE_BACKWARD = (lstm_backward, lstm_step_backward, cell_backward, gate_gradients, state_gradient_via_h,
+                   numerical_lstm_gradients)
+
+
+@contextmanager
+def _watching_for(functions, called: list):
+    """Append to ``called`` the name of each of ``functions`` that runs inside the block, however it
+    was imported (the profiler sees the code object, not the name it was called by)."""
+    codes = {function.__code__: function.__name__ for function in functions}
+    before = sys.getprofile()
+
+    def profile(frame, event, arg):
+        if event == "call" and frame.f_code in codes:
+            called.append(codes[frame.f_code])
+        if before is not None:
+            before(frame, event, arg)
+
+    sys.setprofile(profile)
+    try:
+        yield
+    finally:
+        sys.setprofile(before)
+
+
 def _copied(step):
     return dataclasses.replace(step, **{field.name: getattr(step, field.name).copy()
                                         for field in dataclasses.fields(step)
@@ -191,14 +219,16 @@ def check_backward_through_time(backward_through_time) -> CheckResult:
     """
     if not callable(backward_through_time):
         raise TypeError(f"check_{NAME} needs your function, got {type(backward_through_time).__name__}")
-    changed = []
+    changed, engine_calls = [], []
 
     def on_copies(W, steps, dh_loss):
-        """The student's function on copies of the steps, noting whether it changed them."""
+        """The student's function on copies of the steps, noting whether it changed them and whether
+        it called the engine's backward pass."""
         given = [_copied(step) for step in steps]
         handed = list(given)
         try:
-            return backward_through_time(W, handed, dh_loss)
+            with _watching_for(ENGINE_BACKWARD, engine_calls):
+                return backward_through_time(W, handed, dh_loss)
         finally:
             if len(handed) != len(given) or any(a is not b for a, b in zip(handed, given)):
                 changed.append("steps (the list itself: its order or its entries)")
@@ -206,6 +236,11 @@ def check_backward_through_time(backward_through_time) -> CheckResult:
                            if (name := _changed_field(step, copy)) is not None)
 
     result = run_check(backward_through_time_exercise(), on_copies)
+    if engine_calls and result.mistake != "not_implemented":
+        return CheckResult(NAME, False, "engine_backward_called",
+                           f"✗ {NAME}: calls the engine's {engine_calls[0]}; this exercise is the backward pass "
+                           "itself, so write the loop over time with numpy (and your own state_gradient and "
+                           "gate_gradients); lstm_core's backward functions are what the check compares with")
     if changed and result.mistake != "not_implemented":
         return CheckResult(NAME, False, "mutated_input",
                            f"✗ {NAME}: changes its argument {changed[0]} in place; "
