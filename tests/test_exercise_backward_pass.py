@@ -15,8 +15,8 @@ from lstm_core.exercises.backward_pass import backward_through_time_exercise
 # ------------------------------------------- the student's step functions (notebooks 02-04)
 
 
-def state_gradient(dh, o, s, ds_via_next):  # notebook 02: ds_via_next = δS_{t+1} ⊙ f_{t+1}, as in the engine
-    return dh * o * (1 - np.tanh(s) ** 2) + ds_via_next
+def state_gradient(dh, o, s, f, ds_after, f_after):  # notebook 02: path 1 + path 2, δS_{t+1} ⊙ f_{t+1}
+    return dh * o * (1 - np.tanh(s) ** 2) + ds_after * f_after
 
 
 def gate_gradients(ds, dh, a, i, f, o, s, s_prev):  # notebook 03
@@ -41,8 +41,8 @@ def backward_through_time(W, steps, dh_loss, add_dh_next=True, keep_gate="next",
                           order="backwards", reset_in_loop=False, overwrite=(), in_place=False):
     """Built from the step exercises; the keywords put in one mistake each.
 
-    The loop keeps δS_{t+1} and f_{t+1} apart (``ds_after``, ``f_after``) so that a mistake
-    can use the wrong keep gate; ``state_gradient`` gets their product, ds_via_next.
+    The loop keeps δS_{t+1} and f_{t+1} apart (``ds_after``, ``f_after``), as ``state_gradient``
+    takes them, so that a mistake can use the wrong keep gate.
     """
     T, H = dh_loss.shape
     dW, db, dx = np.zeros_like(W), np.zeros(4 * H), np.zeros((T, W.shape[1] - H))
@@ -56,8 +56,8 @@ def backward_through_time(W, steps, dh_loss, add_dh_next=True, keep_gate="next",
             dh += dh_next  # the right numbers, but the caller's dh_loss changes
         else:
             dh = dh_loss[k] + dh_next if add_dh_next else dh_loss[k]
-        f_used = {"next": f_after, "none": 1.0, "this": st.f}[keep_gate]
-        ds = state_gradient(dh, st.o, st.s, ds_after * f_used if carry_ds else np.zeros(H))
+        f_used = {"next": f_after, "none": np.ones(H), "this": st.f}[keep_gate]
+        ds = state_gradient(dh, st.o, st.s, st.f, ds_after if carry_ds else np.zeros(H), f_used)
         dz = gate_gradients(ds, dh, st.a, st.i, st.f, st.o, st.s, st.s_prev)
         dx[k], dh_next = input_gradient(W, dz)
         ds_after, f_after = ds, st.f
@@ -66,24 +66,34 @@ def backward_through_time(W, steps, dh_loss, add_dh_next=True, keep_gate="next",
     return dW, db, dx
 
 
-def with_engine_names(W, steps, dh_loss, ds_hand_back=lambda ds, f: ds * f, reset_ds_only=False):
-    """The loop as the notebook's solution writes it: dh_next and ds_via_next = δS_t ⊙ f_t handed back."""
+def with_engine_names(W, steps, dh_loss, ds_hand_back=lambda ds, f: ds * f, reset_ds_only=False,
+                      keep_gate_of=lambda steps, k: steps[k].f, dh_loss_at=lambda k: k, I_of=lambda st: st.I,
+                      dx_appended=False, dW_after_loop=False, dW_of_step_T_only=False):
+    """The loop as the notebook's solution writes it: dh_next and ds_via_next = δS_t ⊙ f_t handed back.
+
+    The keywords put in one mistake each, written the way a student writes it.
+    """
     T, H = dh_loss.shape
-    dz_all, I_all, dx = [], [], np.zeros((T, W.shape[1] - H))
+    dz_all, I_all, dx, dx_rows = [], [], np.zeros((T, W.shape[1] - H)), []
     dh_next, ds_via_next = np.zeros(H), np.zeros(H)
     for k in reversed(range(T)):
         if reset_ds_only:
             ds_via_next = np.zeros(H)
         st = steps[k]
-        dh = dh_loss[k] + dh_next
+        dh = dh_loss[dh_loss_at(k)] + dh_next
         ds = dh * st.o * (1 - np.tanh(st.s) ** 2) + ds_via_next
         dz = gate_gradients(ds, dh, st.a, st.i, st.f, st.o, st.s, st.s_prev)
         dx[k], dh_next = input_gradient(W, dz)
-        ds_via_next = ds_hand_back(ds, st.f)
+        dx_rows.append(dx[k])
+        ds_via_next = ds_hand_back(ds, keep_gate_of(steps, k))
         dz_all.append(dz)
-        I_all.append(st.I)
+        I_all.append(I_of(st))
+    if dW_after_loop:  # from the last δZ_t and I_t the loop left behind
+        return np.outer(dz, st.I), dz, dx
+    if dW_of_step_T_only:
+        return np.outer(dz_all[0], I_all[0]), dz_all[0], dx
     dW, db = weight_gradients(np.array(dz_all), np.array(I_all))  # the order of the steps does not matter here
-    return dW, db, dx
+    return dW, db, np.array(dx_rows) if dx_appended else dx
 
 
 def the_engine(W, steps, dh_loss):
@@ -130,6 +140,13 @@ WRONG = [
     (lambda W, st, d: backward_through_time(W, st, d, order="forwards"), "loop_forwards"),
     (lambda W, st, d: backward_through_time(W, st, d, overwrite=("dW", "db")), "last_step_only"),
     (lambda W, st, d: backward_through_time(W, st, d, overwrite=("dW",)), "last_step_only"),
+    (lambda W, st, d: with_engine_names(W, st, d, dW_after_loop=True), "last_step_only"),
+    (lambda W, st, d: with_engine_names(W, st, d, keep_gate_of=lambda steps, k: steps[k - 1].f),
+     "ds_keep_gate_of_wrong_step"),
+    (lambda W, st, d: with_engine_names(W, st, d, dW_of_step_T_only=True), "step_T_only"),
+    (lambda W, st, d: with_engine_names(W, st, d, I_of=lambda step: np.concatenate([step.x, step.h])), "I_with_h_t"),
+    (lambda W, st, d: with_engine_names(W, st, d, dx_appended=True), "dx_reversed"),
+    (lambda W, st, d: with_engine_names(W, st, d, dh_loss_at=lambda k: k - 1), "dh_loss_one_step_off"),
     (_dh_accumulated_in_place, "mutated_input"),
     (_steps_reversed_in_place, "mutated_input"),
     (_state_changed_in_place, "mutated_input"),
@@ -165,7 +182,14 @@ def test_the_messages_name_the_mistake():
     assert "wrong keep gate" in messages["ds_keep_gate_of_wrong_step"]
     assert "reset to zero inside the loop" in messages["reset_in_loop"]
     assert "walks forwards" in messages["loop_forwards"]
-    assert "last step only" in messages["last_step_only"]
+    assert "only the share of t = 1, the step the loop visits last" in messages["last_step_only"]
+    assert "or computed after the loop" in messages["last_step_only"]
+    assert "the step that sends it (steps[k].f)" in messages["ds_keep_gate_of_wrong_step"]
+    assert "steps[k-1].f" in messages["ds_keep_gate_of_wrong_step"] and "wraps" in messages["ds_keep_gate_of_wrong_step"]
+    assert "only the share of step T" in messages["step_T_only"]
+    assert "columns, those of h_{t-1}" in messages["I_with_h_t"] and "x_t columns are right" in messages["I_with_h_t"]
+    assert "reverse order" in messages["dx_reversed"] and messages["dx_reversed"].endswith("(in δx)")
+    assert "one step off" in messages["dh_loss_one_step_off"]
     assert len(set(messages.values())) == len(messages)
 
 
@@ -323,3 +347,8 @@ def test_the_watch_ends_with_the_check():
     before = sys.getprofile()
     exercises.check_backward_through_time(delegating_to_lstm_backward)
     assert sys.getprofile() is before
+
+
+def test_two_outputs_where_three_belong_are_counted():
+    result = exercises.check_backward_through_time(lambda W, steps, dh_loss: backward_through_time(W, steps, dh_loss)[:2])
+    assert result.message == "✗ backward_through_time: should return 3 arrays (a tuple), got a tuple of 2"

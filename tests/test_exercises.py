@@ -12,12 +12,14 @@ from lstm_core.exercises.weight_update import input_gradient_exercise, sgd_updat
 # ------------------------------------------------------------ right answers, by equation
 
 
-def lstm_step(W, b, x_t, h_prev, s_prev, order="aifo", squash=np.tanh, candidate=np.tanh, bias=True, x_first=True):
+def lstm_step(W, b, x_t, h_prev, s_prev, order="aifo", squash=np.tanh, candidate=np.tanh, bias=True, x_first=True,
+              forget_all=False, s_first=False):
     z = W @ np.concatenate([x_t, h_prev] if x_first else [h_prev, x_t]) + (b if bias else 0)
     blocks = dict(zip(order, np.split(z, 4)))
     a, i, f, o = candidate(blocks["a"]), sigmoid(blocks["i"]), sigmoid(blocks["f"]), sigmoid(blocks["o"])
-    s = a * i + f * s_prev
-    return o * squash(s), s
+    s = a * i if forget_all else a * i + f * s_prev
+    h = o * squash(s)
+    return (s, h) if s_first else (h, s)
 
 
 def state_gradient(dh, o, s, f, ds_after, f_after, path1=True, path2=True, gate=True,
@@ -95,6 +97,8 @@ WRONG = [
     (exercises.check_lstm_step, lambda *a: lstm_step(*a, candidate=sigmoid), "candidate_sigmoid"),
     (exercises.check_lstm_step, lambda *a: lstm_step(*a, bias=False), "bias_missing"),
     (exercises.check_lstm_step, lambda *a: lstm_step(*a, x_first=False), "input_order"),
+    (exercises.check_lstm_step, lambda *a: lstm_step(*a, forget_all=True), "keep_term_missing"),
+    (exercises.check_lstm_step, lambda *a: lstm_step(*a, s_first=True), "outputs_swapped"),
     # the two paths of δS_t
     (exercises.check_state_gradient, lambda *a: state_gradient(*a, path2=False), "path2_missing"),
     (exercises.check_state_gradient, lambda *a: state_gradient(*a, path1=False), "path1_missing"),
@@ -291,3 +295,27 @@ def _lesson_sized_weight_gradients(dz, I):
 def test_a_function_with_the_lessons_sizes_written_in_does_not_pass(check, function):
     result = check(function)
     assert not result.passed, result.message
+
+
+# ------------------------------------------------------------ messages that say exactly what
+
+
+def test_an_unknown_mistake_in_several_gate_blocks_names_every_one():
+    def path1_added_twice(ds, dh, a, i, f, o, s, s_prev):
+        return gate_gradients(ds + dh * o * (1 - np.tanh(s) ** 2), dh, a, i, f, o, s, s_prev)
+
+    result = exercises.check_gate_gradients(path1_added_twice)
+    assert result.mistake == "unknown"
+    assert result.message.startswith("✗ gate_gradients: wrong in δZ_a, δZ_i, δZ_f; "), result.message
+
+
+def test_a_wrong_number_of_outputs_is_counted():
+    result = exercises.check_weight_gradients(lambda dz, I: (dz.T @ I,))
+    assert result.message == "✗ weight_gradients: should return 2 arrays (a tuple), got a tuple of 1"
+    result = exercises.check_weight_gradients(lambda dz, I: dz.T @ I)
+    assert result.message == "✗ weight_gradients: should return 2 arrays (a tuple), got one ndarray"
+
+
+def test_the_forward_step_names_a_missing_keep_term_and_swapped_outputs():
+    assert "f_t ⊙ S_{t-1}" in exercises.check_lstm_step(lambda *a: lstm_step(*a, forget_all=True)).message
+    assert "return (h, s), h_t first" in exercises.check_lstm_step(lambda *a: lstm_step(*a, s_first=True)).message

@@ -46,10 +46,15 @@ them. Its modelled mistakes, each with its own message:
 - ``ds_not_carried``: δS_t = path 1 only (``ds_via_next`` never handed back, or set to zero
   inside the loop: the two give the same numbers);
 - ``ds_without_f``: δS_t handed back as it is, not ⊙ f_t;
-- ``ds_keep_gate_of_wrong_step``: δS_{t+1} ⊙ f_t, the keep gate of step t instead of t+1;
+- ``ds_keep_gate_of_wrong_step``: δS_{t+1} ⊙ f_t, the keep gate of the receiving step instead of
+  the sending one;
 - ``reset_in_loop``: both ``dh_next`` and ``ds_via_next`` set to zero inside the loop;
 - ``loop_forwards``: the loop walks t = 1, …, T;
-- ``last_step_only``: δW (or δb) overwritten at every step, so only t = 1's share is left.
+- ``last_step_only``: δW (or δb) overwritten at every step, so only t = 1's share is left;
+- ``step_T_only``: δW (or δb) from step T alone;
+- ``I_with_h_t``: δW built with ``[x_t, h_t]`` in place of ``I_t = [x_t, h_{t-1}]``;
+- ``dx_reversed``: the rows of δx in reverse order (appended while walking back);
+- ``dh_loss_one_step_off``: ``dh_loss[k - 1]`` read for ``steps[k]``.
 """
 
 from __future__ import annotations
@@ -83,21 +88,25 @@ def _problems():
 
 
 def _backward_through_time(W, steps, dh_loss, add_dh_next=True, carry_ds=True, keep_gate="next",
-                           forwards=False, reset_in_loop=False, overwrite_dW=False):
+                           forwards=False, reset_in_loop=False, only_share="all", dh_loss_shift=0,
+                           I_with_h_t=False, dx_reversed=False):
     """The loop over time, with optional modelled mistakes.
 
     ``keep_gate``: ``"next"`` (right: δS_t ⊙ f_t handed back, so step t adds δS_{t+1} ⊙ f_{t+1}),
     ``"none"`` (δS_t handed back unmultiplied) or ``"this"`` (step t adds δS_{t+1} ⊙ f_t).
+    ``only_share``: ``"all"`` (right), ``"last"`` (δW and δB hold only the share of the last step
+    the loop visits) or ``"first"`` (only the first's). ``dh_loss_shift = -1`` reads ``dh_loss[k - 1]``.
     """
     T, H = dh_loss.shape
     D = W.shape[1] - H
     dW, db, dx = np.zeros_like(W), np.zeros(4 * H), np.zeros((T, D))
     dh_next, ds_via_next = np.zeros(H), np.zeros(H)
-    for k in (range(T) if forwards else reversed(range(T))):
+    order = list(range(T) if forwards else reversed(range(T)))
+    for k in order:
         if reset_in_loop:
             dh_next, ds_via_next = np.zeros(H), np.zeros(H)
         st = steps[k]
-        dh = dh_loss[k] + (dh_next if add_dh_next else 0.0)
+        dh = dh_loss[k + dh_loss_shift] + (dh_next if add_dh_next else 0.0)
         path2 = ds_via_next * st.f if keep_gate == "this" else ds_via_next
         ds = dh * st.o * (1 - np.tanh(st.s) ** 2) + (path2 if carry_ds else 0.0)
         dz = np.concatenate([ds * st.i * (1 - st.a ** 2), ds * st.a * st.i * (1 - st.i),
@@ -105,12 +114,13 @@ def _backward_through_time(W, steps, dh_loss, add_dh_next=True, carry_ds=True, k
         dI = W.T @ dz
         dx[k], dh_next = dI[:D], dI[D:]
         ds_via_next = ds * st.f if keep_gate == "next" else ds
-        if overwrite_dW:
-            dW, db = np.outer(dz, st.I), dz.copy()
-        else:
-            dW += np.outer(dz, st.I)
+        I = np.concatenate([st.x, st.h]) if I_with_h_t else st.I
+        if only_share == "last" or (only_share == "first" and k == order[0]):
+            dW, db = np.outer(dz, I), dz.copy()
+        elif only_share == "all":
+            dW += np.outer(dz, I)
             db += dz
-    return dW, db, dx
+    return dW, db, dx[::-1].copy() if dx_reversed else dx
 
 
 @lru_cache(maxsize=None)
@@ -148,16 +158,30 @@ def backward_through_time_exercise() -> Exercise:
                 model(carry_ds=False), partial=False),
         Mistake("ds_without_f", "δS is carried back without the keep gate: hand back δS_t ⊙ f_t (path 2 into "
                 "S_{t-1}), not δS_t", model(keep_gate="none"), partial=False),
-        Mistake("ds_keep_gate_of_wrong_step", "δS is carried back through the wrong keep gate: path 2 into S_t is "
-                "δS_{t+1} ⊙ f_{t+1}, the keep gate of step t+1, not f_t", model(keep_gate="this"), partial=False),
+        Mistake("ds_keep_gate_of_wrong_step", "δS is carried back through the wrong keep gate: step t hands "
+                "δS_t ⊙ f_t back to S_{t-1}, times the keep gate of the step that sends it (steps[k].f), because "
+                "S_t = … + f_t ⊙ S_{t-1}; here it was multiplied by the receiving step's f_{t-1} (steps[k-1].f, "
+                "which at k = 0 silently wraps round to steps[-1])", model(keep_gate="this"), partial=False),
         Mistake("reset_in_loop", "δh_next and path 2 are reset to zero inside the loop: set them to zero once, "
                 "before it, and carry them from each step to the one before", model(reset_in_loop=True),
                 partial=False),
         Mistake("loop_forwards", "the loop walks forwards (t = 1 … T); the backward pass starts at the last step: "
                 "for k in reversed(range(T))", model(forwards=True), partial=False),
-        Mistake("last_step_only", "δW (or δb) comes from the last step only: it is overwritten in the loop, so "
-                "only t = 1's share is left; W is shared by every step, so add up δW += δZ_t I_tᵀ, δb += δZ_t",
-                model(overwrite_dW=True)),
+        Mistake("last_step_only", "δW (or δb) holds only the share of t = 1, the step the loop visits last "
+                "(it walks t = T … 1): it is overwritten at each step, or computed after the loop from the last "
+                "δZ_t; W is shared by every step, so add up δW += δZ_t I_tᵀ and δb += δZ_t inside the loop",
+                model(only_share="last")),
+        Mistake("step_T_only", "δW (or δb) holds only the share of step T, the step the loop visits first; W is "
+                "shared by every step, so add up δW += δZ_t I_tᵀ and δb += δZ_t at every step of the loop",
+                model(only_share="first")),
+        Mistake("I_with_h_t", "δW's last H columns, those of h_{t-1}, are wrong: I_t = [x_t, h_{t-1}] (st.I, or "
+                "st.x with st.h_prev), not [x_t, h_t]; the x_t columns are right", model(I_with_h_t=True)),
+        Mistake("dx_reversed", "the rows of δx are in reverse order: the loop walks t = T … 1, so a list "
+                "appended to in the loop holds δx_T first; put δx_t in row t - 1 (dx[k]), or reverse the list",
+                model(dx_reversed=True)),
+        Mistake("dh_loss_one_step_off", "dh_loss is read one step off: steps[k] is step t = k + 1, and its "
+                "g_t is dh_loss[k] (dh_loss[k - 1] belongs to the step before, and wraps round at k = 0)",
+                model(dh_loss_shift=-1), partial=False),
     ]
 
     def locate(case, output, index):

@@ -110,8 +110,10 @@ def _as_outputs(value, n_outputs: int):
     if value is None:
         return "returned None; did you forget the `return` line?"
     values = (value,) if n_outputs == 1 else value
-    if n_outputs > 1 and (not isinstance(values, (tuple, list)) or len(values) != n_outputs):
-        return f"should return {n_outputs} arrays (a tuple), got {type(value).__name__}"
+    if n_outputs > 1 and not isinstance(values, (tuple, list)):
+        return f"should return {n_outputs} arrays (a tuple), got one {type(value).__name__}"
+    if n_outputs > 1 and len(values) != n_outputs:
+        return f"should return {n_outputs} arrays (a tuple), got a {type(value).__name__} of {len(values)}"
     try:
         return tuple(np.asarray(array, dtype=np.float64) for array in values)
     except (TypeError, ValueError):
@@ -181,7 +183,13 @@ def _largest_error(exercise: Exercise, results) -> str:
         n_wrong += wrong
     size, (number, output, index, got_value, right_value) = worst
     where = exercise.locate(exercise.cases[number], output, index)
-    return (f"wrong on {n_wrong} of {len(results)} cases; largest error {size:.3g} in "
+    every = [label for output_number, right in enumerate(exercise.cases[0].expected)
+             for label, _ in exercise.parts(output_number, right)]
+    wrong = {label for case, got in zip(exercise.cases, results)
+             for output_number, (answer, right) in enumerate(zip(got, case.expected))
+             for label, part in exercise.parts(output_number, right) if not _close(answer[part], right[part])}
+    in_parts = f"wrong in {', '.join(label for label in every if label in wrong)}; " if len(every) > 1 else ""
+    return (f"{in_parts}wrong on {n_wrong} of {len(results)} cases; largest error {size:.3g} in "
             f"{exercise.outputs[output]}{list(index)}{where} of case {number + 1}: "
             f"got {got_value:.4g}, expected {right_value:.4g}")
 

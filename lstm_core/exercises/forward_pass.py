@@ -11,14 +11,15 @@ from .checker import (Case, CheckResult, Exercise, Mistake, order_message, permu
 
 
 def _forward(W, b, x_t, h_prev, s_prev, order=GATE_ORDER, candidate=np.tanh, squash=np.tanh,
-             bias=True, x_first=True):
+             bias=True, x_first=True, keep=True, swapped=False):
     """``(h_t, S_t)`` with optional modelled mistakes; ``order`` is how the student reads Z_t's blocks."""
     I = np.concatenate([x_t, h_prev] if x_first else [h_prev, x_t])
     z = W @ I + (b if bias else 0.0)
     named = permuted_blocks(dict(zip(GATE_ORDER, np.split(z, 4))), order)
     a, i, f, o = candidate(named["a"]), sigmoid(named["i"]), sigmoid(named["f"]), sigmoid(named["o"])
-    s = a * i + f * s_prev
-    return o * squash(s), s
+    s = a * i + (f * s_prev if keep else 0.0)
+    h = o * squash(s)
+    return (s, h) if swapped else (h, s)
 
 
 def lstm_step_exercise() -> Exercise:
@@ -34,6 +35,10 @@ def lstm_step_exercise() -> Exercise:
         Mistake("bias_missing", "the bias is missing: Z_t = W I_t + b", lambda case: _forward(*case.args, bias=False)),
         Mistake("input_order", "I_t is stacked the wrong way round: I_t = [x_t, h_{t-1}], x first",
                 lambda case: _forward(*case.args, x_first=False)),
+        Mistake("keep_term_missing", "the keep gate's term is missing from the cell state: "
+                "S_t = a_t ⊙ i_t + f_t ⊙ S_{t-1}, so add f_t ⊙ S_{t-1}", lambda case: _forward(*case.args, keep=False)),
+        Mistake("outputs_swapped", "the two outputs are swapped: return (h, s), h_t first, then S_t",
+                lambda case: _forward(*case.args, swapped=True), partial=False),
     ]
     mistakes += [Mistake("gates_wrong_order", order_message(order),
                          lambda case, order=order: _forward(*case.args, order=order), partial=False)
