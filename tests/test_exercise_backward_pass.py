@@ -352,3 +352,35 @@ def test_the_watch_ends_with_the_check():
 def test_two_outputs_where_three_belong_are_counted():
     result = exercises.check_backward_through_time(lambda W, steps, dh_loss: backward_through_time(W, steps, dh_loss)[:2])
     assert result.message == "✗ backward_through_time: should return 3 arrays (a tuple), got a tuple of 2"
+
+
+# -------------------------------------------------------- credit per output, hidden cases
+
+
+def test_each_output_is_checked_on_its_own_with_its_own_diagnosis():
+    wrong_dW = lambda W, st, d: with_engine_names(W, st, d, I_of=lambda step: np.concatenate([step.x, step.h]))  # noqa: E731
+    results = {output: exercises.check_backward_through_time(wrong_dW, output=output) for output in ("dW", "db", "dx")}
+    assert results["db"].passed and str(results["db"]) == "✓ backward_through_time (δb): correct on 5 cases"
+    assert results["dx"].passed
+    assert results["dW"].mistake == "I_with_h_t"
+    assert results["dW"].message.startswith("✗ backward_through_time (δW): looks like δW's last H columns")
+    wrong_dx = lambda W, st, d: with_engine_names(W, st, d, dx_appended=True)  # noqa: E731
+    assert exercises.check_backward_through_time(wrong_dx, output="dx").mistake == "dx_reversed"
+    assert exercises.check_backward_through_time(wrong_dx, output="dW").passed
+    with pytest.raises(ValueError, match="output must be one of"):
+        exercises.check_backward_through_time(backward_through_time, output="W")
+
+
+def test_each_output_still_needs_all_three_returned():
+    result = exercises.check_backward_through_time(lambda W, st, d: backward_through_time(W, st, d)[:2], output="dW")
+    assert result.message == "✗ backward_through_time (δW): should return 3 arrays (a tuple), got a tuple of 2"
+
+
+def test_the_hidden_cases_are_other_sequences_and_a_right_loop_passes_them():
+    visible, hidden = backward_through_time_exercise(), backward_through_time_exercise(hidden=True)
+    assert {case.args[2].shape for case in visible.cases} != {case.args[2].shape for case in hidden.cases}
+    assert 1 in {case.args[2].shape[1] for case in hidden.cases}
+    result = exercises.check_backward_through_time(backward_through_time, output="dx", hidden=True)
+    assert str(result) == "✓ backward_through_time (δx), hidden cases: correct on 5 cases"
+    delegated = exercises.check_backward_through_time(the_engine, output="db", hidden=True)
+    assert delegated.mistake == "engine_backward_called"

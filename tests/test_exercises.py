@@ -319,3 +319,35 @@ def test_a_wrong_number_of_outputs_is_counted():
 def test_the_forward_step_names_a_missing_keep_term_and_swapped_outputs():
     assert "f_t ⊙ S_{t-1}" in exercises.check_lstm_step(lambda *a: lstm_step(*a, forget_all=True)).message
     assert "return (h, s), h_t first" in exercises.check_lstm_step(lambda *a: lstm_step(*a, s_first=True)).message
+
+
+# ------------------------------------------ hidden cases: other seeds and sizes, for grading
+
+
+HIDDEN = {exercises.check_lstm_step: lstm_step_exercise, exercises.check_state_gradient: state_gradient_exercise,
+          exercises.check_gate_gradients: gate_gradients_exercise, exercises.check_input_gradient: input_gradient_exercise,
+          exercises.check_weight_gradients: weight_gradients_exercise, exercises.check_sgd_update: sgd_update_exercise}
+
+
+def memorised(make):
+    """A function tuned to the cases the check shows: their answers looked up, zeros otherwise."""
+    cases = make().cases
+
+    def function(*args):
+        for case in cases:
+            if all(np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b for a, b in zip(args, case.args)):
+                return case.expected[0] if len(case.expected) == 1 else case.expected
+        return tuple(np.zeros(1) for _ in cases[0].expected) if len(cases[0].expected) > 1 else np.zeros(1)
+    return function
+
+
+@pytest.mark.parametrize("check", HIDDEN, ids=lambda check: check.__name__)
+def test_the_hidden_cases_pass_a_right_answer_and_not_one_tuned_to_the_visible_cases(check):
+    visible, hidden = HIDDEN[check](), HIDDEN[check](hidden=True)
+    assert not any(np.array_equal(a.args[0], b.args[0]) for a in visible.cases for b in hidden.cases
+                   if a.args[0].shape == b.args[0].shape)
+    assert str(check(RIGHT[check], hidden=True)).startswith(f"✓ {visible.name}, hidden cases: correct on 5 cases")
+    tuned = memorised(HIDDEN[check])
+    assert check(tuned).passed
+    result = check(tuned, hidden=True)
+    assert not result.passed and result.message.startswith(f"✗ {visible.name}, hidden cases: "), result.message

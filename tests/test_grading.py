@@ -1,12 +1,15 @@
 """Grading with nbgrader, for real: tools/make_grading.py's source, through nbgrader's own
 command line, in a temporary course folder per lesson notebook.
 
-Per notebook: ``nbgrader generate_assignment``; the release holds no solution and no
-answer; two submissions, one with every function correct (the solutions) and one with
-every function making a modelled mistake (the first of its check's ``Mistake`` models
-that the check names as itself); ``nbgrader autograde`` gives the first full marks and
-the second zero on every exercise, cell by cell; ``nbgrader generate_feedback`` shows the
-second each check's one-line diagnosis. The folders are graded in parallel.
+Per notebook: ``nbgrader generate_assignment``; the release holds no solution, no answer
+and no hidden test; two submissions, one with every function correct (the solutions) and
+one with every function making a modelled mistake (the first of its check's ``Mistake``
+models that the check names as itself); ``nbgrader autograde`` gives the first full marks
+and the second zero on every graded cell; ``nbgrader generate_feedback`` shows the second
+each check's one-line diagnosis. Two more submissions: in 02, a function tuned to the
+cases the check shows, which passes the visible check and fails the hidden test; in 04, a
+backward pass whose δW alone is wrong, which gets the points of δb and δx. The folders are
+graded in parallel.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ BEGIN, END = GRADING.BEGIN, GRADING.END
 LESSONS = GRADING.make_exercises.lessons_with_exercises()
 #: the venv's bin: nbgrader itself, and the helpers it calls by name (alembic)
 BIN = Path(sys.executable).parent
-RIGHT, WRONG = "right", "wrong"
+RIGHT, WRONG, EXTRA = "right", "wrong", "extra"
 
 
 def _nbgrader_meta(cell) -> dict:
@@ -48,6 +51,21 @@ def _solutions(nb) -> dict:
 
 def _tests(nb) -> dict:
     return {_nbgrader_meta(c)["grade_id"]: c for c in nb.cells if _nbgrader_meta(c).get("grade")}
+
+
+def _graded_ids(name: str) -> list[str]:
+    """The grade_ids of the test cells that grade exercise ``name``."""
+    outputs = GRADING.PER_OUTPUT.get(name)
+    return [f"check_{name}_{output}" for output in outputs] if outputs else [f"check_{name}"]
+
+
+def _label(key: str) -> str:
+    """The name a graded cell's check gives in its messages: ``state_gradient``, ``backward_through_time (δW)``."""
+    for name, outputs in GRADING.PER_OUTPUT.items():
+        for output in outputs:
+            if key == f"{name}_{output}":
+                return f"{name} ({exercises.backward_pass.OUTPUT_LABELS[output]})"
+    return key
 
 
 # ------------------------------------------------------------------- the tool, alone
@@ -65,7 +83,9 @@ def test_a_failed_check_raises_its_diagnosis_and_a_passed_one_shows_itself():
 def test_a_check_cell_raises_and_a_solution_keeps_its_hint_above_the_block():
     name, source = GRADING.graded_check("from lstm_core import exercises\nexercises.check_lstm_step(lstm_step)  # go")
     assert name == "lstm_step"
-    assert source == "from lstm_core import exercises\nprint(exercises.check_lstm_step(lstm_step).require())  # go"
+    assert source == ("from lstm_core import exercises\nprint(exercises.check_lstm_step(lstm_step).require())  # go\n"
+                      "### BEGIN HIDDEN TESTS\nprint(exercises.check_lstm_step(lstm_step, hidden=True).require())\n"
+                      "### END HIDDEN TESTS")
     with pytest.raises(ValueError, match="exactly one"):
         GRADING.graded_check("exercises.check_a(a)\nexercises.check_b(b)")
     solution = "def f(x):\n    ### BEGIN SOLUTION\n    # hint: double it\n    return 2 * x\n    ### END SOLUTION"
@@ -80,7 +100,7 @@ def test_grading_source_has_nbgraders_metadata_on_every_cell(path):
     nb = GRADING.grading_notebook(path)
     assert nb.metadata.kernelspec.name and nb.metadata.kernelspec.language == "python"
     solutions, tests = _solutions(nb), _tests(nb)
-    assert solutions and sorted(f"check_{name}" for name in solutions) == sorted(tests)
+    assert solutions and sorted(i for name in solutions for i in _graded_ids(name)) == sorted(tests)
     ids = [_nbgrader_meta(cell)["grade_id"] for cell in nb.cells]
     assert len(ids) == len(set(ids)) and all(re.fullmatch(r"[A-Za-z0-9_-]+", i) for i in ids)
     for k, cell in enumerate(nb.cells):
@@ -90,8 +110,12 @@ def test_grading_source_has_nbgraders_metadata_on_every_cell(path):
         if meta["solution"]:
             assert BEGIN in cell.source and not meta["grade"] and not meta["locked"]
         elif meta["grade"]:
-            assert meta["locked"] and 1 <= meta["points"] <= 3 and cell.source.rstrip().endswith(".require())")
-            position = [i for i, c in enumerate(nb.cells) if c is solutions[meta["grade_id"][len("check_"):]]][0]
+            assert meta["locked"] and 1 <= meta["points"] <= 3 and ".require())" in cell.source
+            visible, hidden = cell.source.split(GRADING.HIDDEN_BEGIN)
+            assert "hidden=True" not in visible and "hidden=True" in hidden
+            assert hidden.rstrip().endswith(GRADING.HIDDEN_END)
+            name = next(name for name in solutions if meta["grade_id"] in _graded_ids(name))
+            position = [i for i, c in enumerate(nb.cells) if c is solutions[name]][0]
             assert position < k, f"{meta['grade_id']} comes before its exercise"
         else:
             assert meta["locked"] and BEGIN not in cell.source
@@ -140,12 +164,16 @@ def test_make_lab_installs_no_nbgrader_and_make_test_does():
 
 
 MISTAKEN = '''\
+import importlib as _importlib
+from lstm_core import exercises as _exercises
+# the check's cases, built here (with the engine) and not inside the function, which the check watches
+_exercise = getattr(_importlib.import_module(_exercises.check_{name}.__module__), "{name}_exercise")()
+
+
 def {name}(*args):
     """Makes check_{name}'s modelled mistake {key!r}: returns what its model does on the check's case."""
-    import importlib
     import numpy as np
-    from lstm_core import exercises
-    exercise = getattr(importlib.import_module(exercises.check_{name}.__module__), "{name}_exercise")()
+    exercise = _exercise
     mistake = next(m for m in exercise.mistakes if m.key == {key!r})
     for case in exercise.cases:
         if all(np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b if isinstance(a, (int, float)) else True
@@ -158,9 +186,10 @@ def {name}(*args):
 '''
 
 
-def mistaken(name: str) -> tuple[str, str]:
-    """``(source, diagnosis)``: a function making the first modelled mistake that check_<name>
-    names as itself, and the check's one-line diagnosis of it."""
+def mistaken(name: str) -> tuple[str, dict]:
+    """``(source, diagnoses)``: a function making the first modelled mistake that check_<name>
+    names as itself, and each graded cell's one-line diagnosis of it, keyed like
+    ``exercise_points`` (``state_gradient``, or ``backward_through_time_dW`` and so on)."""
     check = getattr(exercises, f"check_{name}", None)
     assert check, f"lstm_core.exercises has no check_{name}"
     module = importlib.import_module(check.__module__)
@@ -171,8 +200,47 @@ def mistaken(name: str) -> tuple[str, str]:
         exec(source, namespace)  # noqa: S102 - our own source, run as the kernel will run it
         result = check(namespace[name])
         if result.mistake == mistake.key:
-            return source, result.message
+            outputs = GRADING.PER_OUTPUT.get(name)
+            if not outputs:
+                return source, {name: result.message}
+            return source, {f"{name}_{output}": check(namespace[name], output=output).message for output in outputs}
     pytest.fail(f"check_{name} names none of its modelled mistakes as itself")
+
+
+#: in 02, a third submission tuned to the cases the check shows: it passes the visible check
+#: and fails the hidden test
+TUNED = {"state_gradient": '''\
+def state_gradient(dh, o, s, f, ds_after, f_after):
+    """Tuned to the cases the check shows: their answers looked up, zeros otherwise."""
+    import numpy as np
+    from lstm_core.exercises.state_gradient import state_gradient_exercise
+    for case in state_gradient_exercise().cases:
+        if np.array_equal(case.args[0], dh):
+            return case.expected[0]
+    return np.zeros_like(dh)
+'''}
+#: in 04, a third submission whose backward pass gets δW wrong (I_t built with h_t) and δb, δx right
+DW_WRONG = {"backward_through_time": '''\
+def backward_through_time(W, steps, dh_loss):
+    import numpy as np
+    T, H = dh_loss.shape
+    D = W.shape[1] - H
+    dW, db, dx = np.zeros_like(W), np.zeros(4 * H), np.zeros((T, D))
+    dh_next, ds_via_next = np.zeros(H), np.zeros(H)
+    for k in reversed(range(T)):
+        st = steps[k]
+        dh = dh_loss[k] + dh_next
+        ds = dh * st.o * (1 - np.tanh(st.s) ** 2) + ds_via_next
+        dz = np.concatenate([ds * st.i * (1 - st.a ** 2), ds * st.a * st.i * (1 - st.i),
+                             ds * st.s_prev * st.f * (1 - st.f), dh * np.tanh(st.s) * st.o * (1 - st.o)])
+        dI = W.T @ dz
+        dx[k], dh_next = dI[:D], dI[D:]
+        ds_via_next = ds * st.f
+        dW += np.outer(dz, np.concatenate([st.x, st.h]))  # h_t where h_{t-1} belongs
+        db += dz
+    return dW, db, dx
+'''}
+EXTRA_SUBMISSIONS = {"02_state_gradient": TUNED, "04_weight_update": DW_WRONG}
 
 
 # ------------------------------------------------------------ the nbgrader round trip
@@ -228,16 +296,21 @@ def round_trip(lesson: Path, folder: Path) -> RoundTrip:
     right, wrong = {}, {}
     for name, cell in _solutions(trip.source).items():
         right[name] = "\n".join(line for line in cell.source.split("\n") if line.strip() not in (BEGIN, END))
-        wrong[name], trip.diagnoses[name] = mistaken(name)
+        wrong[name], diagnoses = mistaken(name)
+        trip.diagnoses.update(diagnoses)
     _submit(folder, trip, RIGHT, right)
     _submit(folder, trip, WRONG, wrong)
+    students = [RIGHT, WRONG]
+    if lesson.stem in EXTRA_SUBMISSIONS:
+        _submit(folder, trip, EXTRA, {**right, **EXTRA_SUBMISSIONS[lesson.stem]})
+        students.append(EXTRA)
 
     trip.autograde_log = _nbgrader(folder, "autograde", trip.assignment)
     _nbgrader(folder, "generate_feedback", trip.assignment)
 
     notebook_id = Path(trip.notebook).stem
     with Gradebook(f"sqlite:///{folder / 'gradebook.db'}") as gradebook:
-        for student in (RIGHT, WRONG):
+        for student in students:
             submitted = gradebook.find_submission_notebook(notebook_id, trip.assignment, student)
             trip.scores[student] = {grade.name: (grade.score, grade.max_score) for grade in submitted.grades}
             trip.totals[student] = (submitted.score, submitted.max_score)
@@ -286,8 +359,9 @@ def test_correct_submission_gets_full_marks(round_trips, path):
     assert trip.scores[RIGHT] == expected, trip.feedback[RIGHT][-3000:]
     score, max_score = trip.totals[RIGHT]
     assert score == max_score == sum(n for _, n in expected.values())
-    for name in GRADING.exercise_points(trip.source):
-        assert f"✓ {name}: correct on" in trip.feedback[RIGHT]
+    for key in GRADING.exercise_points(trip.source):
+        assert f"✓ {_label(key)}: correct on 5 cases" in trip.feedback[RIGHT]
+        assert f"✓ {_label(key)}, hidden cases: correct on 5 cases" in trip.feedback[RIGHT]
     # a test cell's displayed value would be read as a partial score: the checks print instead
     assert "partial credit" not in trip.autograde_log, trip.autograde_log[-3000:]
 
@@ -298,6 +372,24 @@ def test_mistaken_submission_gets_zero_and_its_feedback_shows_each_diagnosis(rou
     expected = {f"check_{name}": (0.0, float(n)) for name, n in GRADING.exercise_points(trip.source).items()}
     assert trip.scores[WRONG] == expected
     assert trip.totals[WRONG][0] == 0
-    for name, diagnosis in trip.diagnoses.items():
-        assert diagnosis.startswith(f"✗ {name}: looks like")
+    for key, diagnosis in trip.diagnoses.items():
+        assert diagnosis.startswith(f"✗ {_label(key)}: looks like")
         assert f"AssertionError: {diagnosis}" in trip.feedback[WRONG], diagnosis
+
+
+def test_a_function_tuned_to_the_visible_cases_fails_the_hidden_test(round_trips):
+    trip = _trip(round_trips, ROOT / "notebooks" / "02_state_gradient.ipynb")
+    assert trip.scores[EXTRA]["check_state_gradient"] == (0.0, float(GRADING.points("state_gradient")))
+    assert "✓ state_gradient: correct on 5 cases" in trip.feedback[EXTRA]
+    assert "AssertionError: ✗ state_gradient, hidden cases: " in trip.feedback[EXTRA]
+    release = (trip.folder / "release" / trip.assignment / trip.notebook).read_text(encoding="utf-8")
+    assert "hidden=True" not in release and "HIDDEN TESTS" not in release
+
+
+def test_the_backward_pass_gets_credit_per_output(round_trips):
+    trip = _trip(round_trips, ROOT / "notebooks" / "04_weight_update.ipynb")
+    scores = trip.scores[EXTRA]
+    assert scores["check_backward_through_time_dW"] == (0.0, 1.0)
+    assert scores["check_backward_through_time_db"] == scores["check_backward_through_time_dx"] == (1.0, 1.0)
+    assert "AssertionError: ✗ backward_through_time (δW): looks like δW's last H columns" in trip.feedback[EXTRA]
+    assert trip.totals[EXTRA][0] == trip.totals[EXTRA][1] - 1

@@ -15,7 +15,14 @@ for nbgrader to strip when it releases the assignment:
   difficulty), whose check line becomes ``print(exercises.check_<name>(<function>).require())``:
   a failed check raises ``AssertionError`` with its one-line diagnosis, which the student
   and the grader both see; a passed one prints its ``✓`` line. (Printed, not displayed:
-  nbgrader reads a test cell's displayed value as a partial score.)
+  nbgrader reads a test cell's displayed value as a partial score.) Below it, between
+  nbgrader's ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``, the same check on
+  other cases (``hidden=True``: other seeds and sizes), which the released notebook does not
+  show and the autograder runs: a function tuned to the visible cases does not pass them;
+- an exercise in ``PER_OUTPUT`` (the whole backward pass) is graded output by output: its
+  check cell stays as the student sees it (read-only, not graded), and one test cell per
+  output follows it, ``check_<name>_<output>``, each with its own diagnosis and hidden test,
+  the exercise's points shared out among them;
 - every other cell is read-only (nbgrader ``locked``), with a ``grade_id`` made from its
   content, so it survives cells moving around it;
 - cells tagged ``answer`` (the worked answers for self-study) are left out; outputs,
@@ -65,6 +72,9 @@ POINTS = {
     "backward_through_time": 3,
 }
 DEFAULT_POINTS = 1
+#: exercises graded output by output (partial credit): name -> the outputs, each worth one share
+PER_OUTPUT = {"backward_through_time": ("dW", "db", "dx")}
+HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 ANSWER = "answer"
 SCHEMA_VERSION = 3
 PYTHON_KERNEL = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -143,17 +153,37 @@ def hint_above_block(source: str, where: str = "a cell") -> str:
     return "\n".join(out)
 
 
-def graded_check(source: str, where: str = "a cell") -> tuple[str, str]:
-    """``(name, source)``: the exercise a check cell checks, and the cell made to raise when it fails."""
+def _check_call(source: str, where: str):
     calls = list(CHECK_CALL.finditer(source))
     if len(calls) != 1:
         raise ValueError(f"{where}: a check cell needs exactly one line `exercises.check_<name>(<function>)`, "
                          f"found {len(calls)}")
-    call = calls[0]
+    return calls[0]
+
+
+def graded_lines(name: str, argument: str, indent: str = "", output: str | None = None, comment: str = "") -> str:
+    """The graded check of one exercise (or one of its outputs): visible, then hidden from the release."""
+    extra = f", output={output!r}" if output else ""
+    call = f"exercises.check_{name}({argument}{extra}"
+    return "\n".join([f"{indent}print({call}).require()){comment}", f"{indent}{HIDDEN_BEGIN}",
+                      f"{indent}print({call}, hidden=True).require())", f"{indent}{HIDDEN_END}"])
+
+
+def graded_check(source: str, where: str = "a cell") -> tuple[str, str]:
+    """``(name, source)``: the exercise a check cell checks, and the cell made to raise when it fails,
+    with the hidden test below the visible one."""
+    call = _check_call(source, where)
     indent = call["call"][: len(call["call"]) - len(call["call"].lstrip())]
     comment = f"  {call['comment']}" if call["comment"] else ""
-    graded = f"{indent}print({call['call'].lstrip()}.require()){comment}"
+    graded = graded_lines(call["name"], call["arg"], indent, comment=comment)
     return call["name"], source[: call.start()] + graded + source[call.end():]
+
+
+def output_points(name: str) -> dict[str, int]:
+    """``{output: points}`` of an exercise graded output by output; its points shared out evenly."""
+    outputs = PER_OUTPUT[name]
+    share, left = divmod(points(name), len(outputs))
+    return {output: share + (k < left) for k, output in enumerate(outputs)}
 
 
 def _locked_id(cell, taken: set) -> str:
@@ -179,7 +209,7 @@ def grading_notebook(path: Path):
     nb.metadata.setdefault("kernelspec", dict(PYTHON_KERNEL))
     cells = [cell for cell in make_exercises.student_order(nb.cells, path.name)
              if ANSWER not in cell.metadata.get("tags", [])]
-    taken, pending = set(), []
+    taken, pending, extra = set(), [], []  # extra: (cell, graded cell to put after it)
     for k, cell in enumerate(cells):
         where = f"{path.name}, cell {k}"
         if cell.cell_type == "code":
@@ -191,6 +221,19 @@ def grading_notebook(path: Path):
             cell.source = hint_above_block(cell.source, where)
             meta = nbgrader_metadata(name, solution=True)
             pending.append(name)
+        elif make_exercises.is_check(cell) and _check_call(cell.source, where)["name"] in PER_OUTPUT:
+            call = _check_call(cell.source, where)
+            name = call["name"]
+            if name not in pending:
+                raise ValueError(f"{where}: check_{name} checks no exercise above it (a solution in `def {name}`)")
+            pending.remove(name)
+            meta = nbgrader_metadata(_locked_id(cell, taken), locked=True)  # the check the student sees, ungraded
+            for output, share in output_points(name).items():
+                graded = nbformat.v4.new_code_cell(graded_lines(name, call["arg"], output=output),
+                                                   metadata={"slideshow": {"slide_type": "-"}})
+                graded.metadata["nbgrader"] = nbgrader_metadata(f"check_{name}_{output}", grade=True, locked=True,
+                                                                points=share)
+                extra.append((cell, graded))
         elif make_exercises.is_check(cell):
             name, cell.source = graded_check(cell.source, where)
             if name not in pending:
@@ -208,12 +251,21 @@ def grading_notebook(path: Path):
         cell.metadata["nbgrader"] = meta
     if pending:
         raise ValueError(f"{path.name}: no check cell for {', '.join(pending)}")
+    for after, graded in extra:
+        if graded.metadata["nbgrader"]["grade_id"] in taken:
+            raise ValueError(f"{path.name}: two cells with the grade_id {graded.metadata['nbgrader']['grade_id']!r}")
+        taken.add(graded.metadata["nbgrader"]["grade_id"])
+        position = next(k for k, cell in enumerate(cells) if cell is after)
+        while position + 1 < len(cells) and cells[position + 1].metadata.get("nbgrader", {}).get("grade"):
+            position += 1  # after the graded cells already put below it
+        cells.insert(position + 1, graded)
     nb.cells = cells
     return nb
 
 
 def exercise_points(nb) -> dict[str, int]:
-    """``{exercise: points}`` of a grading notebook, in its order."""
+    """``{exercise: points}`` of a grading notebook, in its order; an exercise graded output by
+    output appears once per output, as ``<exercise>_<output>``."""
     return {cell.metadata.nbgrader["grade_id"][len("check_"):]: cell.metadata.nbgrader["points"]
             for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("grade")}
 

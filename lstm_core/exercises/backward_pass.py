@@ -69,19 +69,23 @@ import numpy as np
 from ..cell import cell_backward, gate_gradients, lstm_step_backward, state_gradient_via_h
 from ..gradcheck import gradcheck, numerical_lstm_gradients
 from ..sequence import lstm_backward, lstm_forward
-from .checker import (Case, CheckResult, Exercise, Mistake, gate_of_row, random_problem, run_check, seeds,
-                      whole_outputs)
+from .checker import (Case, CheckResult, Exercise, Mistake, gate_of_row, hidden_name, one_output, random_problem,
+                      run_check, seeds, whole_outputs)
 
 NAME = "backward_through_time"
 #: (D, H, T) of the five cases: several sizes, H = 1 and H ≠ D among them, T from 3 to 7
 SIZES = ((2, 3, 5), (2, 1, 3), (3, 4, 6), (1, 5, 4), (4, 2, 7))
+#: (D, H, T) of the hidden cases that nbgrader's graded notebook runs as well
+HIDDEN_SIZES = ((3, 2, 6), (1, 1, 4), (2, 4, 3), (5, 3, 5), (2, 6, 4))
+#: the outputs, each graded on its own (``check_backward_through_time(f, output="dW")``)
+OUTPUT_LABELS = {"dW": "δW", "db": "δb", "dx": "δx"}
 FD_TOLERANCE = 1e-7
 
 
-def _problems():
+def _problems(hidden: bool = False):
     """Each case's ``(params, x, h0, s0, dh_loss)``, seeded."""
     problems = []
-    for seed, (D, H, T) in zip(seeds(700), SIZES):
+    for seed, (D, H, T) in zip(seeds(700, hidden), HIDDEN_SIZES if hidden else SIZES):
         params, _, h0, s0, rng = random_problem(seed, D=D, H=H)
         problems.append((params, rng.standard_normal((T, D)), h0, s0, rng.standard_normal((T, H))))
     return problems
@@ -137,10 +141,10 @@ def reference_agrees_with_finite_differences() -> dict:
     return errors
 
 
-def backward_through_time_exercise() -> Exercise:
+def backward_through_time_exercise(hidden: bool = False) -> Exercise:
     reference_agrees_with_finite_differences()
     cases = []
-    for params, x, h0, s0, dh_loss in _problems():
+    for params, x, h0, s0, dh_loss in _problems(hidden):
         trace = lstm_forward(params, x, h0, s0)
         steps = [trace.step(k) for k in range(len(x))]  # the StepTraces lc.lstm_step_forward gives, t = 1..T
         grads = lstm_backward(params, trace, dh_loss)
@@ -190,7 +194,7 @@ def backward_through_time_exercise() -> Exercise:
             return f" (step t = {index[0] + 1})"
         return f" ({gate_of_row(index[0], H)})"
 
-    return Exercise(NAME, ("W", "steps", "dh_loss"), ("dW", "db", "dx"), tuple(cases), tuple(mistakes),
+    return Exercise(hidden_name(NAME, hidden), ("W", "steps", "dh_loss"), ("dW", "db", "dx"), tuple(cases), tuple(mistakes),
                     whole_outputs(("δW", "δb", "δx")), locate)
 
 
@@ -234,13 +238,20 @@ def _changed_field(original, copy):
     return None
 
 
-def check_backward_through_time(backward_through_time) -> CheckResult:
+def check_backward_through_time(backward_through_time, output: str | None = None,
+                                hidden: bool = False) -> CheckResult:
     """Check ``backward_through_time(W, steps, dh_loss) -> (dW, db, dx)`` (notebook 4).
 
     ``W`` (4H, D+H); ``steps`` the list of T StepTraces of one sequence from
     ``lc.lstm_step_forward``, t = 1..T; ``dh_loss`` (T, H). Returns δW (4H, D+H) and
     δb (4H,), summed over the T steps, and δx (T, D), as ``lc.lstm_backward`` does.
+
+    ``output`` (``"dW"``, ``"db"`` or ``"dx"``) checks that output alone, for credit per
+    output; ``hidden=True`` runs other cases (other seeds and sizes), as nbgrader's hidden
+    tests do.
     """
+    if output is not None and output not in OUTPUT_LABELS:
+        raise ValueError(f"output must be one of {', '.join(map(repr, OUTPUT_LABELS))} or None, got {output!r}")
     if not callable(backward_through_time):
         raise TypeError(f"check_{NAME} needs your function, got {type(backward_through_time).__name__}")
     changed, engine_calls = [], []
@@ -259,15 +270,22 @@ def check_backward_through_time(backward_through_time) -> CheckResult:
             changed.extend(f"steps[{k}].{name}" for k, (step, copy) in enumerate(zip(steps, given))
                            if (name := _changed_field(step, copy)) is not None)
 
-    result = run_check(backward_through_time_exercise(), on_copies)
+    exercise = backward_through_time_exercise(hidden)
+    if output is None:
+        result = run_check(exercise, on_copies)
+    else:
+        position = exercise.outputs.index(output)
+        exercise = one_output(exercise, output, hidden_name(f"{NAME} ({OUTPUT_LABELS[output]})", hidden))
+        result = run_check(exercise, on_copies, output=(position, len(OUTPUT_LABELS)))
+    name = exercise.name
     if engine_calls and result.mistake != "not_implemented":
-        return CheckResult(NAME, False, "engine_backward_called",
-                           f"✗ {NAME}: calls the engine's {engine_calls[0]}; this exercise is the backward pass "
+        return CheckResult(name, False, "engine_backward_called",
+                           f"✗ {name}: calls the engine's {engine_calls[0]}; this exercise is the backward pass "
                            "itself, so write the loop over time with numpy (and your own state_gradient and "
                            "gate_gradients); lstm_core's backward functions are what the check compares with")
     if changed and result.mistake != "not_implemented":
-        return CheckResult(NAME, False, "mutated_input",
-                           f"✗ {NAME}: changes its argument {changed[0]} in place; "
+        return CheckResult(name, False, "mutated_input",
+                           f"✗ {name}: changes its argument {changed[0]} in place; "
                            "leave the inputs as they are and return new arrays")
     return result
 

@@ -9,6 +9,7 @@ live in one module per notebook.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass
 from typing import Callable
@@ -25,6 +26,10 @@ INPUT_SIZE = 2
 #: ``(D, H)`` of the five cases of a check: the lesson's first, then others, with H = 1 and
 #: H ≠ D among them, so that a function with the lesson's sizes written in cannot pass
 CASE_SIZES = ((INPUT_SIZE, HIDDEN_SIZE), (3, 1), (1, 4), (4, 2), (2, 5))
+#: ``(D, H)`` of the hidden cases, which nbgrader's graded notebooks run after the visible ones
+#: (other seeds too): a function tuned to the cases a check shows does not pass them
+HIDDEN_CASE_SIZES = ((3, 2), (1, 1), (5, 3), (2, 6), (4, 1))
+HIDDEN_SEED_OFFSET = 10_000
 RTOL, ATOL = 1e-6, 1e-9
 RAISES = None
 """A mistake model's output for a case where that mistake makes numpy raise (a shape error)."""
@@ -194,10 +199,16 @@ def _largest_error(exercise: Exercise, results) -> str:
             f"got {got_value:.4g}, expected {right_value:.4g}")
 
 
-def run_check(exercise: Exercise, function) -> CheckResult:
+def run_check(exercise: Exercise, function, output: tuple[int, int] | None = None) -> CheckResult:
+    """Run ``function`` on every case of ``exercise`` and say what it got right or which mistake it made.
+
+    ``output``, for an exercise narrowed by :func:`one_output`: ``(k, n)``, the position of that
+    output among the ``n`` the function returns, so that the function is still held to return all ``n``.
+    """
     if not callable(function):
         raise TypeError(f"check_{exercise.name} needs your function, got {type(function).__name__}")
     name = exercise.name
+    n_returned = len(exercise.outputs) if output is None else output[1]
     results = []
     for case in exercise.cases:
         args = tuple(arg.copy() if isinstance(arg, np.ndarray) else arg for arg in case.args)
@@ -215,10 +226,10 @@ def run_check(exercise: Exercise, function) -> CheckResult:
                 return CheckResult(name, False, "mutated_input",
                                    f"✗ {name}: changes its argument {exercise.inputs[position]} in place; "
                                    "leave the inputs as they are and return new arrays")
-        outputs = _as_outputs(value, len(exercise.outputs))
+        outputs = _as_outputs(value, n_returned)
         if isinstance(outputs, str):
             return CheckResult(name, False, "wrong_output", f"✗ {name}: {outputs}")
-        results.append(outputs)
+        results.append(outputs if output is None else (outputs[output[0]],))
 
     for mistake in exercise.mistakes:
         matched, parts = _matches(exercise, mistake, results, exercise.cases)
@@ -307,17 +318,45 @@ def permuted_blocks(blocks: dict, order) -> dict:
     return {gate: blocks[GATE_ORDER[position]] for position, gate in enumerate(order)}
 
 
-def seeds(base: int):
+def seeds(base: int, hidden: bool = False):
+    """The seeds of a check's cases; the hidden cases' are others."""
+    base += HIDDEN_SEED_OFFSET if hidden else 0
     return range(base, base + N_CASES)
 
 
-def sized_seeds(base: int):
-    """``(seed, D, H)`` for each case: :func:`seeds` with the sizes of :data:`CASE_SIZES`."""
-    return [(seed, D, H) for seed, (D, H) in zip(seeds(base), CASE_SIZES)]
+def sized_seeds(base: int, hidden: bool = False):
+    """``(seed, D, H)`` for each case: :func:`seeds` with the sizes of :data:`CASE_SIZES`
+    (or, for the hidden cases, of :data:`HIDDEN_CASE_SIZES`)."""
+    sizes = HIDDEN_CASE_SIZES if hidden else CASE_SIZES
+    return [(seed, D, H) for seed, (D, H) in zip(seeds(base, hidden), sizes)]
+
+
+def hidden_name(name: str, hidden: bool) -> str:
+    """The exercise's name as its messages give it: ``"state_gradient, hidden cases"`` for the hidden ones."""
+    return f"{name}, hidden cases" if hidden else name
+
+
+def one_output(exercise: Exercise, output: str, name: str) -> Exercise:
+    """``exercise`` checked on one of its outputs only, under ``name``: for credit per output."""
+    k = exercise.outputs.index(output)
+
+    def projected(model):
+        def on_one(case):
+            modelled = model(case)
+            return modelled if modelled is RAISES else (modelled if isinstance(modelled, tuple) else (modelled,))[k]
+        return on_one
+
+    return dataclasses.replace(
+        exercise, name=name, outputs=(output,),
+        cases=tuple(Case(case.args, (case.expected[k],)) for case in exercise.cases),
+        mistakes=tuple(dataclasses.replace(mistake, model=projected(mistake.model)) for mistake in exercise.mistakes),
+        parts=lambda _, array: exercise.parts(k, array),
+        locate=lambda case, _, index: exercise.locate(case, k, index))
 
 
 __all__ = [
     "CASE_SIZES",
+    "HIDDEN_CASE_SIZES",
     "HIDDEN_SIZE",
     "INPUT_SIZE",
     "N_CASES",
@@ -329,7 +368,9 @@ __all__ = [
     "gate_blocks",
     "gate_of_row",
     "gate_row_location",
+    "hidden_name",
     "no_location",
+    "one_output",
     "order_message",
     "permuted_blocks",
     "random_problem",

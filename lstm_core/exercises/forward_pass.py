@@ -6,7 +6,7 @@ import numpy as np
 
 from ..activations import sigmoid
 from ..params import GATE_ORDER
-from .checker import (Case, CheckResult, Exercise, Mistake, order_message, permuted_blocks, random_step, run_check,
+from .checker import (Case, CheckResult, Exercise, Mistake, hidden_name, order_message, permuted_blocks, random_step, run_check,
                       sized_seeds, unit_location, whole_outputs, wrong_orders)
 
 
@@ -22,9 +22,9 @@ def _forward(W, b, x_t, h_prev, s_prev, order=GATE_ORDER, candidate=np.tanh, squ
     return (s, h) if swapped else (h, s)
 
 
-def lstm_step_exercise() -> Exercise:
+def lstm_step_exercise(hidden: bool = False) -> Exercise:
     cases = []
-    for seed, D, H in sized_seeds(100):
+    for seed, D, H in sized_seeds(100, hidden):
         params, step, _ = random_step(seed, D=D, H=H)
         cases.append(Case((params.W, params.b, step.x, step.h_prev, step.s_prev), (step.h, step.s)))
     mistakes = [
@@ -43,16 +43,18 @@ def lstm_step_exercise() -> Exercise:
     mistakes += [Mistake("gates_wrong_order", order_message(order),
                          lambda case, order=order: _forward(*case.args, order=order), partial=False)
                  for order in wrong_orders()]
-    return Exercise("lstm_step", ("W", "b", "x_t", "h_prev", "s_prev"), ("h", "s"), tuple(cases), tuple(mistakes),
+    return Exercise(hidden_name("lstm_step", hidden), ("W", "b", "x_t", "h_prev", "s_prev"), ("h", "s"), tuple(cases), tuple(mistakes),
                     whole_outputs(("h_t", "S_t")), unit_location)
 
 
-def check_lstm_step(lstm_step) -> CheckResult:
+def check_lstm_step(lstm_step, hidden: bool = False) -> CheckResult:
     """Check ``lstm_step(W, b, x_t, h_prev, s_prev) -> (h, s)``, one forward step (notebook 1).
 
     W (4H, D+H), b (4H,), x_t (D,), h_prev and s_prev (H,); returns h_t and S_t, each (H,).
+
+    ``hidden=True`` runs other cases (other seeds and sizes), as nbgrader's hidden tests do.
     """
-    return run_check(lstm_step_exercise(), lstm_step)
+    return run_check(lstm_step_exercise(hidden), lstm_step)
 
 
 __all__ = ["check_lstm_step", "lstm_step_exercise"]

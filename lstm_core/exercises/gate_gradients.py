@@ -7,8 +7,8 @@ import numpy as np
 from ..activations import sigmoid
 from ..cell import lstm_step_backward
 from ..params import GATE_ORDER
-from .checker import (Case, CheckResult, Exercise, Mistake, gate_blocks, gate_row_location, order_message,
-                      random_step, run_check, sized_seeds, wrong_orders)
+from .checker import (Case, CheckResult, Exercise, Mistake, gate_blocks, gate_row_location, hidden_name,
+                      order_message, random_step, run_check, sized_seeds, wrong_orders)
 
 
 def _gate_gradients(ds, dh, a, i, f, o, s, s_prev, keep=None, slopes=None, order=GATE_ORDER, do_from=None):
@@ -26,9 +26,9 @@ def _gate_gradients(ds, dh, a, i, f, o, s, s_prev, keep=None, slopes=None, order
     return np.concatenate([dz_blocks[gate] for gate in order])
 
 
-def gate_gradients_exercise() -> Exercise:
+def gate_gradients_exercise(hidden: bool = False) -> Exercise:
     cases = []
-    for seed, D, H in sized_seeds(300):
+    for seed, D, H in sized_seeds(300, hidden):
         params, step, rng = random_step(seed, D=D, H=H)
         H = params.hidden_size
         dh, ds_via_next = rng.standard_normal(H), rng.standard_normal(H)
@@ -53,17 +53,19 @@ def gate_gradients_exercise() -> Exercise:
     mistakes += [Mistake("gates_wrong_order", order_message(order),
                          lambda case, order=order: _gate_gradients(*case.args, order=order), partial=False)
                  for order in wrong_orders()]
-    return Exercise("gate_gradients", ("ds", "dh", "a", "i", "f", "o", "s", "s_prev"), ("dz",), tuple(cases),
-                    tuple(mistakes), gate_blocks,
+    return Exercise(hidden_name("gate_gradients", hidden), ("ds", "dh", "a", "i", "f", "o", "s", "s_prev"), ("dz",),
+                    tuple(cases), tuple(mistakes), gate_blocks,
                     gate_row_location(lambda case: case.args[0].shape[-1]))  # δS_t is (H,)
 
 
-def check_gate_gradients(gate_gradients) -> CheckResult:
+def check_gate_gradients(gate_gradients, hidden: bool = False) -> CheckResult:
     """Check ``gate_gradients(ds, dh, a, i, f, o, s, s_prev) -> dz`` (notebook 3).
 
     Every input is (H,); returns ``δZ_t`` (4H,), blocks in the order a, i, f, o.
+
+    ``hidden=True`` runs other cases (other seeds and sizes), as nbgrader's hidden tests do.
     """
-    return run_check(gate_gradients_exercise(), gate_gradients)
+    return run_check(gate_gradients_exercise(hidden), gate_gradients)
 
 
 __all__ = ["check_gate_gradients", "gate_gradients_exercise"]

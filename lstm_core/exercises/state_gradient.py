@@ -13,13 +13,13 @@ import numpy as np
 
 from ..activations import sigmoid
 from ..cell import lstm_step_backward
-from .checker import (Case, CheckResult, Exercise, Mistake, random_step, run_check, sized_seeds, unit_location,
+from .checker import (Case, CheckResult, Exercise, Mistake, hidden_name, random_step, run_check, sized_seeds, unit_location,
                       whole_outputs)
 
 
-def state_gradient_exercise() -> Exercise:
+def state_gradient_exercise(hidden: bool = False) -> Exercise:
     cases = []
-    for seed, D, H in sized_seeds(200):
+    for seed, D, H in sized_seeds(200, hidden):
         params, step, rng = random_step(seed, D=D, H=H)
         H = params.hidden_size
         dh, ds_after = rng.standard_normal(H), rng.standard_normal(H)  # δh_t (total) and δS_{t+1}
@@ -53,19 +53,21 @@ def state_gradient_exercise() -> Exercise:
                 "the derivative of tanh is taken at the wrong point: 1 - tanh²(S_t), not 1 - S_t²",
                 lambda case: paths(case, slope=lambda s: 1 - s ** 2)),
     ]
-    return Exercise("state_gradient", ("dh", "o", "s", "f", "ds_after", "f_after"), ("ds",), tuple(cases),
+    return Exercise(hidden_name("state_gradient", hidden), ("dh", "o", "s", "f", "ds_after", "f_after"), ("ds",), tuple(cases),
                     tuple(mistakes), whole_outputs(("δS_t",)), unit_location)
 
 
-def check_state_gradient(state_gradient) -> CheckResult:
+def check_state_gradient(state_gradient, hidden: bool = False) -> CheckResult:
     """Check ``state_gradient(dh, o, s, f, ds_after, f_after) -> ds`` (notebook 2).
 
     All arrays are (H,): this step's total ``δh_t``, ``o_t``, ``S_t`` and keep gate ``f_t``;
     the next step's ``δS_{t+1}`` (``ds_after``) and keep gate ``f_{t+1}`` (``f_after``).
     Returns ``δS_t``, the sum of both paths: path 1 through ``h_t`` and path 2,
     ``δS_{t+1} ⊙ f_{t+1}``, through ``S_{t+1}``.
+
+    ``hidden=True`` runs other cases (other seeds and sizes), as nbgrader's hidden tests do.
     """
-    return run_check(state_gradient_exercise(), state_gradient)
+    return run_check(state_gradient_exercise(hidden), state_gradient)
 
 
 __all__ = ["check_state_gradient", "state_gradient_exercise"]
