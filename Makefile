@@ -50,7 +50,8 @@ exercises: $(STAMP)
 grading: $(GRADE_STAMP)
 	$(BIN)/python tools/make_grading.py --out grading
 
-# The notebooks as static HTML with their stored outputs, for reading without a kernel.
+# The notebooks as static HTML with their stored outputs, for reading without a kernel,
+# and the course's notation (docs/notation.md) as a page of the same site.
 site: $(STAMP)
 	$(BIN)/python tools/site.py site
 

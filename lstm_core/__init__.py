@@ -1,8 +1,12 @@
 """lstm_core: forward and backward of an LSTM in plain numpy, as the equations read.
 
-The notation is that of the course's ``equations.md``: cell state ``S_t``, gates in
-the order ``a, i, f, o`` (candidate, input, keep, output), ``I_t = [x_t, h_{t-1}]`` and
-``Z_t = W · I_t + b``.
+The course grew from the article "BackPropagation through LSTM: A differential
+approach" by Raman Shinde (in Medium's *Deep Learning* publication), and the package
+keeps its notation: cell state ``S_t``, gates in the order ``a, i, f, o`` (candidate,
+input, keep, output), ``I_t = [x_t, h_{t-1}]`` and ``Z_t = W · I_t + b``. Every symbol
+and its name in the code are in the course's notation, ``docs/notation.md``; the
+article's linear simplification (every σ and tanh the identity, b = 0) is
+``linear=True``.
 
 >>> import numpy as np
 >>> from lstm_core import init_params, lstm_forward, lstm_backward

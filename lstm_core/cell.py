@@ -1,6 +1,6 @@
 """One LSTM step, forward and backward, side by side.
 
-Each small function below is one line of ``equations.md``; ``cell_forward`` and
+Each small function below is one line of ``docs/notation.md``; ``cell_forward`` and
 ``cell_backward`` put them together into one step. They work on the last axis, so the
 same code serves one example (vectors of shape (H,)) and a batch (shape (B, H)), and
 each takes an optional ``out`` to write into, so that the loop over time in

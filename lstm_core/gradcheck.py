@@ -1,7 +1,7 @@
 """Gradient checking: compare backpropagation with central finite differences.
 
-The loss used for the LSTM is ``L = Σ_t dh_t · h_t`` for a fixed array ``dh_loss``: its
-gradient with respect to every ``h_t`` is exactly ``dh_t``, so ``lstm_backward(params,
+The loss used for the LSTM is ``L = Σ_t g_t · h_t`` for a fixed array ``dh_loss``: its
+gradient with respect to every ``h_t`` is exactly ``g_t``, so ``lstm_backward(params,
 trace, dh_loss)`` must reproduce the finite differences of ``L`` with respect to anything.
 """
 
@@ -55,7 +55,7 @@ def numerical_gradient(f, x, eps: float = 1e-6) -> np.ndarray:
 
 
 def lstm_loss(params: LSTMParams, x, dh_loss, h0=None, s0=None, linear: bool = False) -> float:
-    """``L = Σ_t dh_t · h_t``: a scalar loss whose ``∂L/∂h_t`` is exactly ``dh_t``."""
+    """``L = Σ_t g_t · h_t``: a scalar loss whose ``∂L/∂h_t`` is exactly ``g_t`` (``dh_loss[t]``)."""
     trace = lstm_forward(params, x, h0, s0, linear)
     return float(np.sum(as_float_array("dh_loss", dh_loss) * trace.h))
 
@@ -83,7 +83,7 @@ def _loss_with_state_nudge(params, trace, dh_loss, k, new_h=None, new_s=None) ->
 def numerical_lstm_gradients(
     params: LSTMParams, x, dh_loss, h0=None, s0=None, linear: bool = False, wrt=CHECKABLE, eps: float = 1e-6
 ) -> dict[str, np.ndarray]:
-    """Finite-difference gradients of ``L = Σ_t dh_t · h_t`` for each name in ``wrt``.
+    """Finite-difference gradients of ``L = Σ_t g_t · h_t`` for each name in ``wrt``.
 
     Names: ``"W"``, ``"b"``, ``"x"``, ``"h0"``, ``"s0"`` (shaped like those arrays) and
     ``"h"``, ``"s"`` (the totals ``δh_t`` and ``δS_t``, shaped like ``trace.h``).
@@ -135,7 +135,7 @@ def gradcheck(
     Parameters
     ----------
     params, x, h0, s0, linear : as for :func:`lstm_forward`
-    dh_loss : like ``trace.h``, the loss's ``∂L/∂h_t``; drawn from a seeded normal if None
+    dh_loss : like ``trace.h``, the loss's direct term ``g_t = ∂L/∂h_t``; drawn from a seeded normal if None
     wrt : which gradients to check, a subset of ``CHECKABLE``:
         ``"W", "b", "x", "h0", "s0"`` and the per-step totals ``"h"`` (δh_t), ``"s"`` (δS_t)
     eps : finite-difference step (about 1e-6 suits float64)

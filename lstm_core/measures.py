@@ -167,8 +167,8 @@ def backward_step_sizes(grads, dh_loss=None) -> dict[str, float]:
     """The norm, over units (and batch), of every gradient of one backward step.
 
     ``grads`` is a :class:`~lstm_core.cell.StepGrads` (from :func:`~lstm_core.lstm_step_backward`);
-    ``dh_loss`` (B, H) or (H,), the loss's own ``∂L/∂h_t``, splits ``δh_t`` into its two
-    parts ``dh_t`` and ``δh_next = δh_t - dh_t`` (without it neither part has a number).
+    ``dh_loss`` (B, H) or (H,), the loss's direct term ``g_t = ∂L/∂h_t``, splits ``δh_t`` into its two
+    parts ``g_t`` and ``δh_next = δh_t - g_t`` (without it neither part has a number).
     Keys are those of :class:`~lstm_core.figures.backward_step.BackwardStepDiagram`'s boxes and arrows.
     """
     def size(values) -> float:
@@ -186,7 +186,7 @@ def backward_step_sizes(grads, dh_loss=None) -> dict[str, float]:
         if dh_loss.shape != grads.dh.shape:
             raise ValueError(f"dh_loss must have the shape of δh_t, {grads.dh.shape}, got {dh_loss.shape}")
         sizes["dh_loss"] = size(dh_loss)
-        sizes["dh_next"] = size(grads.dh - dh_loss)  # δh_next = δh_t - dh_t
+        sizes["dh_next"] = size(grads.dh - dh_loss)  # δh_next = δh_t - g_t
     return sizes
 
 

@@ -162,7 +162,7 @@ def init_params(
     ``W`` is drawn uniformly from ``[-scale, scale]`` with ``scale = 1/sqrt(H)`` by
     default (as PyTorch does); ``b`` is zero except the keep gate's block, which is
     ``keep_bias`` (a positive value such as 1.0 helps training remember; keep it 0 for
-    the article's linear simplification, which has no biases).
+    the article's linear simplification, in which every bias is zero: ``b = 0``).
 
     Returns an :class:`LSTMParams` with ``W`` of shape (4H, D+H) and ``b`` of shape (4H,).
     """

@@ -7,7 +7,7 @@ Same notation and API style as the LSTM: ``I_t = [x_t, h_{t-1}]``, one weight ma
 
 Backward, walking t = T, ..., 1 with ``δh_next`` from step t+1 (zero at t = T unless given):
 
-    δh_t = dh_t + δh_next        δZ_t = δh_t ⊙ (1 - h_t²)
+    δh_t = g_t + δh_next         δZ_t = δh_t ⊙ (1 - h_t²)
     δI_t = Wᵀ · δZ_t             split into δx_t (first D) and δh_next for step t-1 (last H)
     δW = Σ_t δZ_t · I_tᵀ          δb = Σ_t δZ_t
 
@@ -121,8 +121,8 @@ def rnn_forward(params: RNNParams, x, h0=None) -> RNNTrace:
 def rnn_backward(params: RNNParams, trace: RNNTrace, dh_loss, dh_next=None) -> RNNGrads:
     """Backpropagation through time for the RNN.
 
-    ``dh_loss`` is like ``trace.h``: ``∂L/∂h_t`` straight from the loss at each step
-    (equations.md's ``dh_t``); ``dh_next`` (like ``trace.h0``) is what arrives at the
+    ``dh_loss`` is like ``trace.h``: ``g_t = ∂L/∂h_t``, the loss's direct term at each step
+    (docs/notation.md); ``dh_next`` (like ``trace.h0``) is what arrives at the
     last step from beyond the sequence, zeros if None. The names are those of
     :mod:`lstm_core.sequence`'s table.
     """
@@ -133,7 +133,7 @@ def rnn_backward(params: RNNParams, trace: RNNTrace, dh_loss, dh_next=None) -> R
     dh_next = array_or_zeros("dh_next", dh_next, trace.h0.shape, "like trace.h0")  # (B, H)
     dh_all, dz = np.empty_like(trace.h), np.empty_like(trace.h)  # (T, B, H) each
     for t in reversed(range(len(dh_loss))):
-        dh_t = np.add(dh_loss[t], dh_next, out=dh_all[t])  # δh_t = dh_t + δh_next
+        dh_t = np.add(dh_loss[t], dh_next, out=dh_all[t])  # δh_t = g_t + δh_next
         dz_t = np.multiply(dh_t, 1 - trace.h[t] ** 2, out=dz[t])  # δZ_t = δh_t ⊙ (1 - h_t²)
         dh_next = dz_t @ params.W_h  # (B, H): last H entries of δI_t = Wᵀ · δZ_t
     H = params.hidden_size

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from lstm_core import LSTMParams, gradcheck, init_params, lstm_backward, lstm_forward
 
-TOLERANCE = 1e-7  # equations.md: relative error below 1e-7 in float64
+TOLERANCE = 1e-7  # docs/notation.md: relative error below 1e-7 in float64
 
 
 @st.composite

@@ -1,4 +1,4 @@
-"""The course's notation (docs: /work/shared/spec/equations.md): a transpose is ``^\\top``.
+"""The course's notation (docs/notation.md): a transpose is ``^\\top``.
 
 ``T`` is the sequence length, so a transpose written ``W^T`` or ``W^{T}`` reads as "W to
 the power T". In TeX the transpose is ``W^\\top`` (rendered ᵀ); plain text may use ᵀ.
@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 SOURCES = sorted((ROOT / "lstm_core").rglob("*.py"))
+NOTATION = ROOT / "docs" / "notation.md"
 
 TRANSPOSE_AS_T = re.compile(r"\^(?:T|\{T\})(?![A-Za-z_])")
 UPPER_LIMIT = re.compile(r"\\(?:sum|prod)\s*_(?:\{[^{}]*\}|\w)\s*\^(?:T|\{T\})")
@@ -47,3 +48,8 @@ def test_notebooks_write_the_transpose_as_top(path):
 def test_package_writes_the_transpose_as_top(path):
     found = transposes_written_as_T(path.read_text(encoding="utf-8"))
     assert not found, f"{path.relative_to(ROOT)}: a transpose written ^T, use ^\\top (TeX) or ᵀ (text): {found}"
+
+
+def test_the_notation_file_writes_the_transpose_as_top():
+    found = transposes_written_as_T(NOTATION.read_text(encoding="utf-8"))
+    assert not found, f"docs/notation.md: a transpose written ^T, use ^\\top (TeX) or ᵀ (text): {found}"

@@ -78,6 +78,66 @@ def test_static_site_has_every_notebook_with_its_figures(tmp_path):
         assert "Traceback" not in page
 
 
+def _relative_links(page_html: str) -> list[str]:
+    links = re.findall(r"""\b(?:href|src)=["']([^"']*)["']""", page_html)
+    return [link for link in links if link and not re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*:|//|#)", link)]
+
+
+def test_static_site_has_the_notation_page_and_every_link_resolves(tmp_path):
+    """docs/notation.md becomes notation.html, its maths MathML; the index and every
+    notebook page link it; every relative link of every page names a page of the site
+    (``../docs/notation.md`` in a notebook becomes ``notation.html``), and an #anchor
+    into the notation names one of its headings."""
+    from html import unescape
+    from urllib.parse import unquote
+
+    built = _tool("site").build(tmp_path)
+    assert [page.name for page in built.docs] == ["notation.html"]
+    notation = (tmp_path / "notation.html").read_text()
+    assert '<html lang="en">' in notation and "<main>" in notation and "<title>The course" in notation
+    assert notation.count("<math") > 50 and "merror" not in notation
+    prose = re.sub(r"<math\b.*?</math>|<code>.*?</code>", "", notation, flags=re.S)
+    assert "$" not in prose and not re.search(r"\\[A-Za-z]+", prose), "TeX left on the notation page"
+    for name in ("weight_ih_l0", "recurrent_kernel", "next_c", "References"):
+        assert name in notation, name
+    assert 'href="notation.html"' in (tmp_path / "index.html").read_text()
+    ids = {unescape(i) for i in re.findall(r'\bid="([^"]*)"', notation)}
+    for page in sorted(tmp_path.glob("*.html")):
+        text = page.read_text()
+        if page.name != "notation.html":
+            assert 'href="notation.html"' in text, f"{page.name} does not link the notation"
+        for link in _relative_links(text):
+            path, _, anchor = unescape(link).partition("#")
+            assert (tmp_path / unquote(path)).is_file(), f"{page.name}: link to {link}, which the site lacks"
+            if path == "notation.html" and anchor:
+                assert unquote(anchor) in ids, f"{page.name}: {link} names no heading of the notation"
+
+
+def test_static_site_turns_links_between_the_course_files_into_links_between_pages(tmp_path):
+    """A notebook's link to ../docs/notation.md#references and to another notebook, and
+    the notation's link to a notebook, lead to the pages made from them."""
+    notebooks, docs = tmp_path / "notebooks", tmp_path / "docs"
+    notebooks.mkdir()
+    docs.mkdir()
+    link = "[the notation](../docs/notation.md#references), [next](01_b.ipynb), [web](https://example.org/a.md)"
+    for stem, text in (("00_a", f"# A\n\nSee {link}."), ("01_b", "# B\n\n<a href=\"00_a.ipynb#A\">back</a>")):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)])
+        nbformat.write(nb, notebooks / f"{stem}.ipynb")
+    (docs / "notation.md").write_text("# Notation\n\n$\\delta h_t = g_t$\n\n## What δ means\n\n## References\n\n"
+                                      "[notebook 01](../notebooks/01_b.ipynb), [up](#what-δ-means)\n")
+    built = _tool("site").build(tmp_path / "site", notebooks, docs)
+    assert [page.name for page in built] == ["00_a.html", "01_b.html"]
+    assert [page.name for page in built.docs] == ["notation.html"]
+    site = tmp_path / "site"
+    a = (site / "00_a.html").read_text()
+    assert 'href="notation.html#references"' in a and 'href="01_b.html"' in a
+    assert 'href="https://example.org/a.md"' in a
+    assert 'href="00_a.html#A"' in (site / "01_b.html").read_text()
+    notation = (site / "notation.html").read_text()
+    assert 'href="01_b.html"' in notation and 'id="references"' in notation and 'id="what-δ-means"' in notation
+    assert "<math" in notation and "<title>Notation</title>" in notation
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_stored_figure_carries_its_description(path):
     """The text alternative of each still figure is stored with its image (``make notebooks``)."""
@@ -102,24 +162,26 @@ def test_static_site_loads_nothing_from_the_network(tmp_path):
 
 
 def test_every_formula_of_the_notebooks_becomes_mathml():
-    """Each $…$ and $$…$$ of every notebook converts to well-formed MathML with no TeX
-    left in it: no command the converter did not know, no stray & or $."""
+    """Each $…$ and $$…$$ of every notebook, and of docs/notation.md, converts to
+    well-formed MathML with no TeX left in it: no command the converter did not know, no
+    stray & or $."""
     from xml.etree import ElementTree
 
     site = _tool("site")
     formulas = 0
-    for path in NOTEBOOKS:
-        for cell in nbformat.read(path, as_version=4).cells:
-            if cell.cell_type != "markdown":
-                continue
-            rendered = site.MarkdownWithMath(renderer=site.MathMLRenderer(escape=False)).render(cell.source)
-            for math in re.findall(r"<math\b.*?</math>", rendered, re.S):
-                formulas += 1
-                text = "".join(ElementTree.fromstring(math).itertext())
-                assert not re.search(r"[\\$&]", text), f"{path.name}: TeX left in {text!r}"
-                assert "merror" not in math, f"{path.name}: {math[:200]}"
-            prose = re.sub(r"<math\b.*?</math>|<code>.*?</code>|<pre\b.*?</pre>", "", rendered, flags=re.S)
-            assert "$" not in prose, f"{path.name}: maths left unconverted in {cell.source[:80]!r}"
+    sources = [(path, cell.source) for path in NOTEBOOKS
+               for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "markdown"]
+    notation = ROOT / "docs" / "notation.md"
+    sources.append((notation, notation.read_text(encoding="utf-8")))
+    for path, source in sources:
+        rendered = site.MarkdownWithMath(renderer=site.MathMLRenderer(escape=False)).render(source)
+        for math in re.findall(r"<math\b.*?</math>", rendered, re.S):
+            formulas += 1
+            text = "".join(ElementTree.fromstring(math).itertext())
+            assert not re.search(r"[\\$&]", text), f"{path.name}: TeX left in {text!r}"
+            assert "merror" not in math, f"{path.name}: {math[:200]}"
+        prose = re.sub(r"<math\b.*?</math>|<code>.*?</code>|<pre\b.*?</pre>", "", rendered, flags=re.S)
+        assert "$" not in prose, f"{path.name}: maths left unconverted in {source[:80]!r}"
     assert formulas > 300
 
 

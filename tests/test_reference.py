@@ -1,12 +1,14 @@
-"""An independent reference: the LSTM written per unit and per step, straight from equations.md.
+"""An independent reference: the LSTM written per unit and per step, straight from docs/notation.md.
 
 The reference below is a plain Python loop over steps, units and weights, with scalar
 arithmetic only (``math.tanh``; ``σ(z) = 0.5 · (1 + tanh(z/2))``). It shares no code
 with the engine: from ``lstm_core`` it imports only the public functions under test.
 The forward pass and the backward pass (backpropagation through time, carrying
-``δh_next`` and ``δS_next`` from t = T down to 1) are each written from their section
-of ``/work/shared/spec/equations.md``, in both modes: the full LSTM and the article's
-linear simplification, where every σ and tanh is the identity.
+``δh_next`` and path 2, ``δS_{t+1} ⊙ f_{t+1}``, from t = T down to 1) are each written
+from their section of the course's notation, ``docs/notation.md``, in both modes: the
+full LSTM and the article's linear simplification, where every σ and tanh is the
+identity (and b = 0; a third mode gives the linear model a bias, which the engine
+accepts).
 
 It needs nothing beyond numpy, so it runs on every ``make test``, also where PyTorch
 is absent; ``tests/test_against_pytorch.py`` keeps the comparison with PyTorch's
@@ -70,11 +72,12 @@ def reference_forward(W, b, x, h0, s0, linear):
     return hs, ss, gates
 
 
-def reference_backward(W, b, x, h0, s0, linear, dh, dh_next, ds_via_next):
-    """Backpropagation through time for one sequence, from equations.md's backward section.
+def reference_backward(W, b, x, h0, s0, linear, dh_loss, dh_next, ds_via_next):
+    """Backpropagation through time for one sequence, from docs/notation.md's backward pass.
 
-    dh: T lists of H floats (∂L/∂h_t from the loss); dh_next, ds_via_next: H floats arriving
-    from beyond the last step (δh and δS_{T+1} ⊙ f_{T+1}).
+    dh_loss: T lists of H floats, g_t = ∂L/∂h_t (the loss's direct term);
+    dh_next, ds_via_next: H floats arriving from beyond the last step (δh_next and path 2,
+    δS_{T+1} ⊙ f_{T+1}).
     Returns a dict with dW, db, dx, dh0, ds0 and per step dh (total δh_t), ds (δS_t), dz.
     """
     T, D, H = len(x), len(x[0]), len(h0)
@@ -94,7 +97,7 @@ def reference_backward(W, b, x, h0, s0, linear, dh, dh_next, ds_via_next):
             s = ss[t][u]
             tanh_s = s if linear else math.tanh(s)
             dtanh_s = 1.0 if linear else 1.0 - tanh_s * tanh_s
-            dh_t[u] = dh[t][u] + dh_next[u]  # δh_t = dh_t + δh_next
+            dh_t[u] = dh_loss[t][u] + dh_next[u]  # δh_t = g_t + δh_next
             ds_t[u] = dh_t[u] * o * dtanh_s + ds_via_next[u]  # path 1 (via h_t) + path 2
             da = ds_t[u] * i
             di = ds_t[u] * a
@@ -115,7 +118,7 @@ def reference_backward(W, b, x, h0, s0, linear, dh, dh_next, ds_via_next):
             db[r] += dz[r]  # δb += δZ_t
         dx[t] = dI[:D]
         dh_next = dI[D:]
-        ds_via_next = [ds_t[u] * g[2 * H + u] for u in range(H)]  # δS_next = δS_t ⊙ f_t
+        ds_via_next = [ds_t[u] * g[2 * H + u] for u in range(H)]  # ds_prev = δS_t ⊙ f_t: step t-1's path 2
         dh_tot[t], ds_tot[t], dz_all[t] = dh_t, ds_t, dz
     return dict(dW=dW, db=db, dx=dx, dh0=dh_next, ds0=ds_via_next, dh=dh_tot, ds=ds_tot, dz=dz_all)
 
@@ -130,12 +133,12 @@ def reference_forward_batch(W, b, x, h0, s0, linear):
     return tuple([[per_example[k][n][t] for k in range(B)] for t in range(T)] for n in range(3))
 
 
-def reference_backward_batch(W, b, x, h0, s0, linear, dh, dh_next, ds_via_next):
+def reference_backward_batch(W, b, x, h0, s0, linear, dh_loss, dh_next, ds_via_next):
     """Batch: one reference backward per example; dW and db summed over the examples."""
     T, B = len(x), len(x[0])
     out = [
         reference_backward(W, b, [x[t][k] for t in range(T)], h0[k], s0[k], linear,
-                           [dh[t][k] for t in range(T)], dh_next[k], ds_via_next[k])
+                           [dh_loss[t][k] for t in range(T)], dh_next[k], ds_via_next[k])
         for k in range(B)
     ]
     rows, cols = len(W), len(W[0])
@@ -176,7 +179,7 @@ def random_problem(seed, mode, batched):
         x=rng.standard_normal((T,) + lead + (D,)),
         h0=rng.standard_normal(lead + (H,)),
         s0=rng.standard_normal(lead + (H,)),
-        dh=rng.standard_normal((T,) + lead + (H,)),
+        dh_loss=rng.standard_normal((T,) + lead + (H,)),
         dh_next=rng.standard_normal(lead + (H,)),
         ds_via_next=rng.standard_normal(lead + (H,)),
         linear=MODES[mode]["linear"],
@@ -193,7 +196,7 @@ def run_reference_forward(p):
 
 def run_reference_backward(p):
     args = (p["params"].W.tolist(), p["params"].b.tolist(), p["x"].tolist(), p["h0"].tolist(),
-            p["s0"].tolist(), p["linear"], p["dh"].tolist(), p["dh_next"].tolist(), p["ds_via_next"].tolist())
+            p["s0"].tolist(), p["linear"], p["dh_loss"].tolist(), p["dh_next"].tolist(), p["ds_via_next"].tolist())
     fn = reference_backward_batch if p["batched"] else reference_backward
     return {name: np.array(value) for name, value in fn(*args).items()}
 
@@ -225,7 +228,7 @@ def test_forward_matches_plain_loop(seed, mode, batched):
 def test_backward_matches_plain_loop(seed, mode, batched):
     p = random_problem(seed, mode, batched)
     trace = lc.lstm_forward(p["params"], p["x"], p["h0"], p["s0"], linear=p["linear"])
-    grads = lc.lstm_backward(p["params"], trace, p["dh"], dh_next=p["dh_next"], ds_via_next=p["ds_via_next"])
+    grads = lc.lstm_backward(p["params"], trace, p["dh_loss"], dh_next=p["dh_next"], ds_via_next=p["ds_via_next"])
     ref = run_reference_backward(p)
     for name in ("dW", "db", "dx", "dh0", "ds0", "dh", "ds", "dz"):
         ours = getattr(grads, name)
@@ -239,11 +242,11 @@ def test_backward_matches_plain_loop(seed, mode, batched):
 
 
 def _reference_loss(p, W, b, x, h0, s0):
-    """L = Σ_t dh_t · h_t + dh_next · h_T + ds_via_next · S_T: its gradients are what
-    reference_backward computes from (dh, dh_next, ds_via_next)."""
+    """L = Σ_t g_t · h_t + dh_next · h_T + ds_via_next · S_T: its gradients are what
+    reference_backward computes from (dh_loss, dh_next, ds_via_next)."""
     h, s, _ = reference_forward(W.tolist(), b.tolist(), x.tolist(), h0.tolist(), s0.tolist(), p["linear"])
     h, s = np.array(h), np.array(s)
-    return float(np.sum(p["dh"] * h) + p["dh_next"] @ h[-1] + p["ds_via_next"] @ s[-1])
+    return float(np.sum(p["dh_loss"] * h) + p["dh_next"] @ h[-1] + p["ds_via_next"] @ s[-1])
 
 
 @pytest.mark.parametrize("mode", list(MODES))

@@ -3,8 +3,12 @@
     python tools/site.py [OUT]        # default: site/
 
 Every notebook in ``notebooks/`` becomes ``OUT/<name>.html`` with its stored outputs
-(the still figures are embedded as PNG), and ``OUT/index.html`` links them in order.
-Nothing is executed: the pages show what the committed notebooks hold.
+(the still figures are embedded as PNG), the course's notation ``docs/notation.md``
+becomes ``OUT/notation.html``, and ``OUT/index.html`` links them in order. Nothing is
+executed: the pages show what the committed notebooks hold. A relative link between
+these files (``../docs/notation.md#references`` in a notebook, ``02_state_gradient.ipynb``,
+``../notebooks/05_why_lstm.ipynb`` in the notation) points at the page made from its
+target, so it works on the site as it does in the repository.
 
 The pages are meant to meet WCAG 2.1 AA and to work from a folder with no network
 (tests/browser/test_site.py checks both):
@@ -27,6 +31,7 @@ import html
 import re
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import nbformat
 from jinja2 import DictLoader, pass_context
@@ -38,6 +43,8 @@ from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
+DOCS = ROOT / "docs"
+DOC_PAGES = ("notation.md",)  # markdown pages of docs/, each written as OUT/<stem>.html
 CODE_STYLE = "a11y-high-contrast-light"  # accessible-pygments; every colour ≥ 4.5:1 on its white
 PLACEHOLDER_ALT = "No description has been provided for this image"  # nbconvert's, for a figure without one
 KERNEL_NOTE = ("An interactive figure (sliders and a Play button) is here in the notebook; it needs a "
@@ -52,6 +59,8 @@ SITE_CSS = """
 .jp-InputArea-editor, .jp-InputArea-editor .highlight { background: #ffffff; }
 .jp-InputArea-editor { border: 1px solid #767676; }
 .jp-RenderedHTMLCommon a, .site-nav a { color: #0b57a4; }
+/* a link inside prose is underlined, not told by its colour alone (WCAG 1.4.1; the lab's is not) */
+.jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited { text-decoration: underline; }
 math { font-size: 1.1em; }
 math[display="block"] { margin: 0.6em 0; overflow-x: auto; overflow-y: hidden; }
 menclose[notation="box"] { border: 1px solid currentColor; padding: 0.15em 0.3em; }
@@ -74,7 +83,8 @@ TEMPLATE = r"""
 
 {%- block body_header -%}
 <body class="jp-Notebook" data-jp-theme-light="true" data-jp-theme-name="JupyterLab Light">
-<nav class="site-nav" aria-label="Course"><a href="index.html">All notebooks of the course</a></nav>
+<nav class="site-nav" aria-label="Course"><a href="index.html">All notebooks of the course</a> ·
+<a href="notation.html">Notation and references</a></nav>
 <main>
 {%- endblock body_header -%}
 
@@ -211,15 +221,107 @@ class SiteExporter(HTMLExporter):
         return resources
 
 
+# --- links between the course's files ----------------------------------------------------
+
+_LINK = re.compile(r"""\b(href|src)=(["'])(.*?)\2""", re.S)
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*:|//|#)")  # http:, https:, mailto:, data:, //host, #anchor
+
+
+def site_target(link: str, source_dir: Path, pages: dict[Path, str]) -> str | None:
+    """The site's page for a relative ``link`` written in a file of ``source_dir``, with
+    its ``#anchor``; None if the link is a URL or its target has no page (``pages`` maps
+    each source file, resolved, to the name of its page)."""
+    if not link or _URL.match(link) or link.startswith("/"):
+        return None
+    path, hash_, anchor = link.partition("#")
+    page = pages.get((source_dir / unquote(html.unescape(path))).resolve())
+    return None if page is None else page + hash_ + anchor
+
+
+def rewrite_links(page_html: str, source_dir: Path, pages: dict[Path, str]) -> str:
+    """``page_html`` with each ``href``/``src`` that names a source file of the site
+    (``../docs/notation.md``, ``03_gate_gradients.ipynb``) pointing at its page instead."""
+    def replace(match: re.Match) -> str:
+        target = site_target(match.group(3), source_dir, pages)
+        if target is None:
+            return match.group(0)
+        return f"{match.group(1)}={match.group(2)}{html.escape(target)}{match.group(2)}"
+
+    return _LINK.sub(replace, page_html)
+
+
+def github_anchor(heading_html: str) -> str:
+    """A heading's anchor as a code-hosting site makes it for a markdown file, so that
+    ``notation.md#what-δ-means`` finds the same heading on the site: the heading's text,
+    lower case, without punctuation, spaces as ``-``."""
+    words = html.unescape(re.sub(r"<[^>]+>", "", heading_html)).strip().lower()
+    return re.sub(r"[^\w\- ]", "", words).replace(" ", "-")
+
+
+class DocRenderer(MathMLRenderer):
+    """The renderer of a markdown page of ``docs/``: maths as MathML, and heading anchors
+    as a code-hosting site gives them, so links into the page work in both places."""
+
+    def heading(self, text: str, level: int, **attrs) -> str:
+        return f'<h{level} id="{html.escape(github_anchor(text))}">{text}</h{level}>\n'
+
+
+DOC_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{title}</title>
+  <style>
+    body {{ font: 1.05rem/1.6 system-ui, sans-serif; max-width: 72rem; margin: 1rem auto 3rem; padding: 0 1rem;
+            color: #1a1a1a; background: #ffffff; }}
+    a {{ color: #0b57a4; }}
+    code {{ font-size: 0.92em; background: #f2f2f2; padding: 0 0.15em; }}
+    table {{ border-collapse: collapse; margin: 0.8em 0; }}
+    th, td {{ border: 1px solid #767676; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }}
+    th {{ background: #f2f2f2; }}
+    math {{ font-size: 1.1em; }}
+    li {{ margin: 0.3em 0; }}
+  </style>
+</head>
+<body>
+<nav aria-label="Course"><a href="index.html">All notebooks of the course</a></nav>
+<main>
+{body}
+</main>
+</body>
+</html>
+"""
+
+
+def doc_title(markdown: str, fallback: str) -> str:
+    """A markdown page's first heading, as plain text."""
+    for line in markdown.splitlines():
+        if line.startswith("#"):
+            return plain(line.lstrip("#").strip())
+    return fallback
+
+
+def doc_page(path: Path, pages: dict[Path, str]) -> tuple[str, str]:
+    """A markdown page of ``docs/`` as a whole HTML page, and its title."""
+    markdown = path.read_text(encoding="utf-8")
+    body = MarkdownWithMath(renderer=DocRenderer(escape=False)).render(markdown)
+    name = doc_title(markdown, path.stem)
+    page = DOC_PAGE.format(title=html.escape(name), body=rewrite_links(body, path.parent, pages))
+    return page, name
+
+
 # --- the site ---------------------------------------------------------------------------
 
 class Site(list):
-    """The pages written, in order; ``undescribed`` names each figure that has no
-    description in its output's metadata (and so shows nbconvert's placeholder)."""
+    """The notebooks' pages written, in order; ``docs`` the pages made from ``docs/``
+    (``notation.html``); ``undescribed`` names each figure that has no description in its
+    output's metadata (and so shows nbconvert's placeholder)."""
 
-    def __init__(self, pages=(), undescribed=()):
+    def __init__(self, pages=(), undescribed=(), docs=()):
         super().__init__(pages)
         self.undescribed = list(undescribed)
+        self.docs = list(docs)
 
 
 def undescribed_images(nb, name: str) -> list[str]:
@@ -257,7 +359,7 @@ INDEX = """<!DOCTYPE html>
   <ol>
 {items}
   </ol>
-  <h2>Reading these pages</h2>
+{docs}  <h2>Reading these pages</h2>
   <p>They need no network and no kernel: open <code>index.html</code> from a folder or a
   USB stick. The equations are MathML, which the browser draws and screen readers read.</p>
 </main>
@@ -266,30 +368,45 @@ INDEX = """<!DOCTYPE html>
 """
 
 
-def build(out: Path, notebooks: Path = NOTEBOOKS) -> Site:
-    """Write one page per notebook and an index into ``out``; return the pages in order."""
+def build(out: Path, notebooks: Path = NOTEBOOKS, docs: Path = DOCS) -> Site:
+    """Write one page per notebook, the pages of ``docs/`` and an index into ``out``;
+    return the notebooks' pages in order (and the others as ``.docs``)."""
     out.mkdir(parents=True, exist_ok=True)
+    notebooks, docs = Path(notebooks).resolve(), Path(docs).resolve()
+    paths = sorted(notebooks.glob("*.ipynb"))
+    doc_paths = [docs / name for name in DOC_PAGES if (docs / name).exists()]
+    pages = {path: f"{path.stem}.html" for path in paths + doc_paths}  # source file -> its page
     exporter = SiteExporter()
     entries, undescribed = [], []
-    for path in sorted(Path(notebooks).glob("*.ipynb")):
+    for path in paths:
         nb = nbformat.read(path, as_version=4)
         name = title(nb, path.stem)
         nb.metadata["title"] = name  # the template's <title>
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
-        page = out / f"{path.stem}.html"
-        page.write_text(body, encoding="utf-8")
+        page = out / pages[path]
+        page.write_text(rewrite_links(body, path.parent, pages), encoding="utf-8")
         entries.append((page, name))
         undescribed += undescribed_images(nb, path.name)
+    doc_entries = []
+    for path in doc_paths:
+        body, name = doc_page(path, pages)
+        page = out / pages[path]
+        page.write_text(body, encoding="utf-8")
+        doc_entries.append((page, name))
     items = "\n".join(f'    <li><a href="{page.name}">{html.escape(name)}</a></li>' for page, name in entries)
-    (out / "index.html").write_text(INDEX.format(items=items), encoding="utf-8")
-    return Site([page for page, _ in entries], undescribed)
+    doc_links = "".join(f'  <p><a href="{page.name}">{html.escape(name)}</a>: every symbol with its name in the code '
+                        "and in the texts students read next, and the course's references.</p>\n"
+                        for page, name in doc_entries)
+    docs_section = f"  <h2>Notation and references</h2>\n{doc_links}" if doc_links else ""
+    (out / "index.html").write_text(INDEX.format(items=items, docs=docs_section), encoding="utf-8")
+    return Site([page for page, _ in entries], undescribed, [page for page, _ in doc_entries])
 
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     out = Path(argv[0]) if argv else ROOT / "site"
     site = build(out)
-    print(f"{len(site)} notebooks -> {out / 'index.html'}")
+    print(f"{len(site)} notebooks and {', '.join(page.name for page in site.docs)} -> {out / 'index.html'}")
     if site.undescribed:
         print(f"{len(site.undescribed)} figures have no description (output.metadata['image/png']['alt']):",
               *site.undescribed, sep="\n  ", file=sys.stderr)

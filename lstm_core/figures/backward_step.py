@@ -1,6 +1,6 @@
 """One complete backward step, in one place: what arrives at step t, what it computes, what it hands back.
 
-:class:`BackwardStepDiagram` draws the flow of ``equations.md``'s backward pass for one
+:class:`BackwardStepDiagram` draws the flow of the backward pass of ``docs/notation.md`` for one
 step as boxes and arrows, right to left as the pass runs back through time:
 
 - arriving from the right: ``g_t`` from the loss and ``δh_next`` from step t+1, summed

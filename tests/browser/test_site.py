@@ -26,7 +26,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-PAGES = ["index.html"] + [f"{path.stem}.html" for path in NOTEBOOKS]
+PAGES = ["index.html", "notation.html"] + [f"{path.stem}.html" for path in NOTEBOOKS]  # notation: docs/notation.md
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 BLOCKING = {"serious", "critical"}
 MIN_ALT_WORDS = 4  # a description is at least a short sentence
@@ -137,6 +137,25 @@ def test_site_index_links_every_notebook_by_its_title_in_plain_text(site, page, 
         assert name == site_tool.title(nbformat.read(path, as_version=4), path.stem), path.name
         assert not re.search(r"[$\\{}]", name), f"link text with TeX: {name!r}"
     assert any("δ" in name for name in names)  # "From δS_t and δh_t ...", from "$\delta S_t$"
+
+
+def test_site_notation_page_is_one_link_away_from_every_page(site, page):
+    """docs/notation.md is a page of the site, with its name map and references, and each
+    page links it; following the link opens it."""
+    out, built = site
+    assert [doc.name for doc in built.docs] == ["notation.html"]
+    for name in PAGES:
+        if name == "notation.html":
+            continue
+        _open_offline(page, (out / name).as_uri())
+        link = page.locator('a[href^="notation.html"]').first
+        assert link.count() == 1, f"{name} does not link the notation"
+        link.click()
+        page.wait_for_load_state("load")
+        assert page.url.split("#")[0].endswith("/notation.html"), f"{name}: the link led to {page.url}"
+    assert page.locator("main h1").count() == 1 and page.locator("#references").count() == 1
+    assert page.locator("main table").count() >= 4
+    assert page.locator("main table", has_text="weight_ih_l0").count() == 1
 
 
 def _figures_without_description(page) -> list[str]:
