@@ -351,3 +351,32 @@ def test_the_hidden_cases_pass_a_right_answer_and_not_one_tuned_to_the_visible_c
     assert check(tuned).passed
     result = check(tuned, hidden=True)
     assert not result.passed and result.message.startswith(f"✗ {visible.name}, hidden cases: "), result.message
+
+
+def test_the_readmes_example_messages_are_what_the_checks_print():
+    """Each ✓/✗/… line in the README's exercise section is the start of a message a check gives."""
+    import re
+    from pathlib import Path
+
+    from test_exercise_backward_pass import delegating_to_lstm_backward
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = re.search(r"^## Exercises\n(.*?)(?=^## )", readme, re.M | re.S).group(1)
+    examples = [line for block in re.findall(r"^```[a-z]*\n(.*?)^```$", section, re.M | re.S)
+                for line in block.splitlines() if line.startswith(("✓", "✗", "…"))]
+
+    def path1_added_twice(ds, dh, a, i, f, o, s, s_prev):
+        return gate_gradients(ds + dh * o * (1 - np.tanh(s) ** 2), dh, a, i, f, o, s, s_prev)
+
+    def not_yet(*args):
+        raise NotImplementedError("your code here")
+
+    messages = [check(function).message for check, function in RIGHT.items()]
+    messages += [check(function).message for check, function, _ in WRONG]
+    messages += [exercises.check_gate_gradients(path1_added_twice).message,
+                 exercises.check_backward_through_time(delegating_to_lstm_backward).message,
+                 exercises.check_state_gradient(not_yet).message]
+    assert len(examples) >= 5
+    for example in examples:
+        start = example.removesuffix("...").removesuffix("…").rstrip().rstrip(",")
+        assert any(message.startswith(start) for message in messages), example
