@@ -45,8 +45,11 @@ def _nbgrader_meta(cell) -> dict:
     return cell.metadata.get("nbgrader", {})
 
 
-def _solutions(nb) -> dict:
-    return {_nbgrader_meta(c)["grade_id"]: c for c in nb.cells if _nbgrader_meta(c).get("solution")}
+def _solutions(nb, pasted=True) -> dict:
+    """The solution cells; with ``pasted=False`` only the exercises graded here (not a function
+    pasted in from an earlier notebook, cells tagged ``paste``)."""
+    return {_nbgrader_meta(c)["grade_id"]: c for c in nb.cells if _nbgrader_meta(c).get("solution")
+            and (pasted or not GRADING.make_exercises.is_paste(c))}
 
 
 def _tests(nb) -> dict:
@@ -99,7 +102,7 @@ def test_a_check_cell_raises_and_a_solution_keeps_its_hint_above_the_block():
 def test_grading_source_has_nbgraders_metadata_on_every_cell(path):
     nb = GRADING.grading_notebook(path)
     assert nb.metadata.kernelspec.name and nb.metadata.kernelspec.language == "python"
-    solutions, tests = _solutions(nb), _tests(nb)
+    solutions, tests = _solutions(nb, pasted=False), _tests(nb)
     assert solutions and sorted(i for name in solutions for i in _graded_ids(name)) == sorted(tests)
     ids = [_nbgrader_meta(cell)["grade_id"] for cell in nb.cells]
     assert len(ids) == len(set(ids)) and all(re.fullmatch(r"[A-Za-z0-9_-]+", i) for i in ids)
@@ -109,6 +112,8 @@ def test_grading_source_has_nbgraders_metadata_on_every_cell(path):
         assert "answer" not in cell.metadata.get("tags", [])
         if meta["solution"]:
             assert BEGIN in cell.source and not meta["grade"] and not meta["locked"]
+        elif GRADING.make_exercises.is_paste(cell):  # a pasted function's check: graded in its own notebook
+            assert meta["locked"] and not meta["grade"] and ".require()" not in cell.source
         elif meta["grade"]:
             assert meta["locked"] and 1 <= meta["points"] <= 3 and ".require())" in cell.source
             visible, hidden = cell.source.split(GRADING.HIDDEN_BEGIN)
@@ -297,7 +302,8 @@ def round_trip(lesson: Path, folder: Path) -> RoundTrip:
     for name, cell in _solutions(trip.source).items():
         right[name] = "\n".join(line for line in cell.source.split("\n") if line.strip() not in (BEGIN, END))
         wrong[name], diagnoses = mistaken(name)
-        trip.diagnoses.update(diagnoses)
+        if name in _solutions(trip.source, pasted=False):
+            trip.diagnoses.update(diagnoses)
     _submit(folder, trip, RIGHT, right)
     _submit(folder, trip, WRONG, wrong)
     students = [RIGHT, WRONG]

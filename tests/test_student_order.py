@@ -44,7 +44,7 @@ def _solutions(nb) -> dict[str, list[str]]:
     """Each exercise's function name and the (normalised) lines of its solution."""
     found = {}
     for cell in nb.cells:
-        if not MAKE.is_exercise(cell):
+        if not MAKE.is_exercise(cell) or MAKE.is_paste(cell):  # a pasted function is its own notebook's exercise
             continue
         name = re.search(r"^def (\w+)", cell.source, re.M).group(1)
         inside, lines = False, []
@@ -103,7 +103,7 @@ def test_no_solution_appears_above_its_exercise(path):
 def test_every_exercise_has_hints_in_three_collapsed_steps(path):
     nb = nbformat.read(path, as_version=4)
     for k, cell in enumerate(nb.cells):
-        if not MAKE.is_exercise(cell):
+        if not MAKE.is_exercise(cell) or MAKE.is_paste(cell):  # a pasted function has its hints in its own notebook
             continue
         hints = [c for c in nb.cells[max(0, k - 3):k] if "hints" in _tags(c)]
         assert len(hints) == 1, f"{path.name}: cell {k} has no hints cell just above it"

@@ -13,8 +13,10 @@ derive it themselves first. So cells tagged ``reveal`` (a derivation, a by-hand 
 anything that gives the answer away) move, in the student version, to just below the
 check cell of the exercise that follows them, in their order. Everything else keeps
 its place. Other tags the course uses: ``hints`` (a Markdown cell of collapsed hints above
-an exercise), ``question`` (an end-of-notebook question) and ``answer`` (its worked answer,
-collapsed, for self-study; a graded release leaves these out).
+an exercise), ``question`` (an end-of-notebook question), ``answer`` (its worked answer,
+collapsed, for self-study; a graded release leaves these out) and ``paste`` (a function the
+student wrote in an earlier notebook, pasted in again with its check: a solution block like
+an exercise's, but graded in its own notebook, not again).
 
     python tools/make_exercises.py           # write exercises/
     python tools/make_exercises.py --check   # exit 1 if exercises/ is out of date
@@ -31,6 +33,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END, HINT = "### BEGIN SOLUTION", "### END SOLUTION", "# hint:"
 REVEAL = "reveal"
+PASTE = "paste"
 CHECK = "exercises.check_"
 
 
@@ -40,6 +43,11 @@ def is_exercise(cell) -> bool:
 
 def is_check(cell) -> bool:
     return cell.cell_type == "code" and CHECK in cell.source
+
+
+def is_paste(cell) -> bool:
+    """A cell of an earlier notebook's function pasted in again (its solution block or its check)."""
+    return PASTE in cell.metadata.get("tags", [])
 
 
 def student_order(cells: list, where: str = "a notebook") -> list:

@@ -23,6 +23,9 @@ for nbgrader to strip when it releases the assignment:
   check cell stays as the student sees it (read-only, not graded), and one test cell per
   output follows it, ``check_<name>_<output>``, each with its own diagnosis and hidden test,
   the exercise's points shared out among them;
+- a function pasted in from an earlier notebook (cells tagged ``paste``) is a solution cell
+  too, so the student can paste it, but its check stays ungraded: it is graded in its own
+  notebook;
 - every other cell is read-only (nbgrader ``locked``), with a ``grade_id`` made from its
   content, so it survives cells moving around it;
 - cells tagged ``answer`` (the worked answers for self-study) are left out; outputs,
@@ -220,7 +223,10 @@ def grading_notebook(path: Path):
             name = solution_function(cell.source, where)
             cell.source = hint_above_block(cell.source, where)
             meta = nbgrader_metadata(name, solution=True)
-            pending.append(name)
+            if not make_exercises.is_paste(cell):
+                pending.append(name)
+        elif make_exercises.is_check(cell) and make_exercises.is_paste(cell):
+            meta = nbgrader_metadata(_locked_id(cell, taken), locked=True)  # graded in its own notebook
         elif make_exercises.is_check(cell) and _check_call(cell.source, where)["name"] in PER_OUTPUT:
             call = _check_call(cell.source, where)
             name = call["name"]
