@@ -182,8 +182,8 @@ def state_gradient_stepper(T: int = 12, input_size: int = 2, hidden_size: int = 
 
     The loss is ``L = Σ_t g_t · h_t`` for fixed random ``g_t`` (so ``∂L/∂h_t = g_t``), or
     only its last term. Controls: ``play``, ``t``, ``mode``, ``loss`` (every step or
-    the last only), ``keep_bias`` (the keep gate's bias ``b_f``; the linear model has no
-    biases, so it is disabled there), ``scale``.
+    the last only), ``keep_bias`` (the keep gate's bias ``b_f``; every bias of the linear
+    model is zero, b = 0, as in the article, so it is disabled there), ``scale``.
     """
     controls = {**_time_controls(T, backward=True), "mode": _mode_toggle(),
                 "loss": widgets.ToggleButtons(options=[("loss at every step", False), ("loss at the last step", True)],
@@ -201,7 +201,7 @@ def state_gradient_stepper(T: int = 12, input_size: int = 2, hidden_size: int = 
 
     def update():
         setting = {name: control.value for name, control in controls.items()}
-        # The article's linear model has no biases: the keep-bias slider applies to the full LSTM only.
+        # Every bias of the article's linear model is zero: the keep-bias slider applies to the full LSTM only.
         controls["keep_bias"].disabled = setting["mode"]
         keep_bias = 0.0 if setting["mode"] else setting["keep_bias"]
         trace, grads = _trace_and_grads(T, input_size, hidden_size, seed, setting["scale"], keep_bias, setting["mode"], setting["loss"])
