@@ -130,3 +130,21 @@ def test_every_slide_opens_with_a_heading(path):
         if not first.lstrip().startswith("#"):
             wrong.append((k, first[:60]))
     assert not wrong, f"{path.name}: slides that do not open with a heading: {wrong}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_title_slide_reads_from_the_back_row(path):
+    """A title and a one-line promise, about 40 words at most, and no code cell shown on it."""
+    cells = nbformat.read(path, as_version=4).cells
+    title = cells[0]
+    assert title.cell_type == "markdown" and title.source.startswith("# ")
+    assert len(title.source.split()) <= 42, f"{path.name}: the title slide has {len(title.source.split())} words"
+    on_title_slide = []
+    for cell in cells[1:]:
+        kind = cell.metadata.get("slideshow", {}).get("slide_type")
+        if kind in ("slide", "subslide"):
+            break
+        if kind != "skip" and kind != "notes":
+            on_title_slide.append(cell)
+    assert not [cell for cell in on_title_slide if cell.cell_type == "code"], f"{path.name}: code on the title slide"
+    assert sum(len(cell.source.split()) for cell in on_title_slide) + len(title.source.split()) <= 42
