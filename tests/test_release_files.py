@@ -77,3 +77,22 @@ def test_the_graded_notebooks_keep_the_licence():
     grading = load_tool("make_grading")
     for path in grading.make_exercises.lessons_with_exercises():
         assert _says_both_licences(grading.grading_notebook(path).cells[-1]), path.name
+
+
+def test_the_outline_covers_every_notebook_its_minutes_and_the_graded_assignments():
+    outline = (ROOT / "docs" / "outline.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        row = re.search(rf"^\| \[{path.stem[:2]} [^]]+\]\(\.\./notebooks/{path.name}\) \| (\d+) min \|", outline, re.M)
+        assert row, f"docs/outline.md has no row for {path.name}"
+        in_readme = re.search(rf"^\| {path.stem[:2]} [^|]+\| (\d+) min \|", readme, re.M)
+        assert in_readme and in_readme.group(1) == row.group(1), f"{path.name}: the README and the outline differ"
+    grading = load_tool("make_grading")
+    total = 0
+    for path in grading.make_exercises.lessons_with_exercises():
+        assert f"`{grading.assignment_name(path)}`" in outline
+        total += sum(grading.exercise_points(grading.grading_notebook(path)).values())
+    assert f"{total} points in all" in outline
+    for heading in ("## Prerequisites", "## A plan for two or three lectures", "## The graded assignments"):
+        assert heading in outline
+    assert "](docs/outline.md)" in readme
