@@ -20,10 +20,24 @@ article's linear simplification (every σ and tanh the identity, b = 0) is
 ((16, 7), (5, 2, 4))
 """
 
-from . import measures
+from . import layouts, measures
 from .activations import sigmoid
 from .cell import StepGrads, StepTrace, lstm_step_backward, lstm_step_forward
 from .gradcheck import gradcheck, numerical_gradient, numerical_lstm_gradients, relative_error
+from .gru import (
+    GRU_GATE_ORDER,
+    GRUGrads,
+    GRUParams,
+    GRUStepGrads,
+    GRUStepTrace,
+    GRUTrace,
+    gru_backward,
+    gru_forward,
+    gru_gate_slice,
+    gru_step_backward,
+    gru_step_forward,
+    init_gru_params,
+)
 from .losses import mse_loss, softmax, softmax_cross_entropy
 from .optim import SGD, Adam, Momentum, clip_grad_norm, grad_norm
 from .params import GATE_ORDER, LSTMParams, gate_slice, init_params
@@ -38,6 +52,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "GATE_ORDER",
+    "GRUGrads",
+    "GRUParams",
+    "GRUStepGrads",
+    "GRUStepTrace",
+    "GRUTrace",
+    "GRU_GATE_ORDER",
     "SGD",
     "Adam",
     "LSTMGrads",
@@ -55,9 +75,16 @@ __all__ = [
     "gate_slice",
     "grad_norm",
     "gradcheck",
+    "gru_backward",
+    "gru_forward",
+    "gru_gate_slice",
+    "gru_step_backward",
+    "gru_step_forward",
+    "init_gru_params",
     "init_params",
     "init_readout",
     "init_rnn_params",
+    "layouts",
     "lstm_backward",
     "lstm_forward",
     "lstm_step_backward",

@@ -2,8 +2,9 @@
 
 ``tests/test_robustness.py`` puts this file in a temporary IPython profile's
 ``startup/`` folder, so every kernel that nbval starts runs it before the notebook's
-first cell. It wraps ``init_params``, ``init_rnn_params`` and ``init_readout`` wherever
-``lstm_core`` or one of its modules holds them, so the notebooks run unchanged on
+first cell. It wraps ``init_params``, ``init_rnn_params``, ``init_readout`` and
+``init_gru_params`` wherever ``lstm_core`` or one of its modules holds them, so the
+notebooks run unchanged on
 weights that differ from the stored run's only in their last bits, as they would on
 another CPU, BLAS or numpy build.
 
@@ -23,7 +24,7 @@ import numpy as np
 import lstm_core
 
 RELATIVE_NOISE = 1e-12
-INIT_FUNCTIONS = ("init_params", "init_rnn_params", "init_readout")
+INIT_FUNCTIONS = ("init_params", "init_rnn_params", "init_readout", "init_gru_params")
 
 
 def _perturbed(init, seed, calls, log_path):
