@@ -105,12 +105,6 @@ class LSTMParams(StackedWeights):
         rows = gate_slice(name, self.hidden_size)
         return self.W[rows], self.b[rows]
 
-    def with_gate_bias(self, name: str, value: float) -> "LSTMParams":
-        """A copy whose bias for gate ``name`` is ``value`` in every unit."""
-        b = self.b.copy()
-        b[gate_slice(name, self.hidden_size)] = value
-        return LSTMParams(self.W, b)
-
 
 # ------------------------------------------------ checks shared by the LSTM and the RNN
 

@@ -30,13 +30,6 @@ def test_blocks_of_W_follow_the_gate_order():
         np.testing.assert_array_equal(bias, [2 * k, 2 * k + 1])
 
 
-def test_with_gate_bias_returns_a_changed_copy():
-    params = init_params(2, 3)
-    opened = params.with_gate_bias("f", 5.0)
-    np.testing.assert_array_equal(opened.b[gate_slice("f", 3)], 5.0)
-    np.testing.assert_array_equal(params.b, 0.0)
-
-
 def test_unknown_gate_names_are_refused():
     with pytest.raises(ValueError, match="gate must be one of"):
         gate_slice("g", 3)

@@ -36,12 +36,6 @@ def _unit_numbers(values: dict) -> str:
             f"h_t = {number(values['h'])}")
 
 
-def _where_largest(values: dict) -> tuple:
-    """The key of the largest value of ``values``, and that value."""
-    key = max(values, key=lambda k: values[k])
-    return key, values[key]
-
-
 def plot_cell(values: dict[str, float] | None = None, title: str = "one LSTM cell at step t"):
     """The cell diagram alone, optionally with one unit's values; returns the Figure."""
     fig, ax = plt.subplots(figsize=(8, 4.6))
