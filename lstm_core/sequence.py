@@ -18,19 +18,15 @@ what looping :func:`~lstm_core.cell.lstm_step_forward` and
 
 Axis 0 is always time: ``x`` is (T, B, D) for a batch or (T, D) for one sequence.
 
-Names over a whole sequence, one meaning each (the per-step names are in
-:mod:`lstm_core.cell`'s table; ``d`` stands for δ)::
+The names are those of :mod:`lstm_core.cell`'s table (and of ``docs/notation.md``), with
+time on axis 0: ``grads.dh`` is ``δh_t`` at every step, ``grads.ds_via_next`` path 2 at every
+step, and so on. Only these are new over a whole sequence::
 
-    name               symbol            meaning
-    -----------------  ----------------  ----------------------------------------
-    dh_loss            g_t                ∂L/∂h_t, the loss's direct term: lstm_backward's input, (T, B, H)
-    dh_next            δh_next at t = T   what reaches h_T from beyond the sequence, through I_{T+1}
-    ds_via_next        path 2 at t = T    what reaches S_T from beyond the sequence: δS_{T+1} ⊙ f_{T+1}
-    grads.dh           δh_t               per step, the total: g_t plus δh_next from step t+1
-    grads.ds           δS_t               per step: path 1 (grads.ds_via_h) + path 2 (grads.ds_via_next)
-    grads.ds_via_next  path 2             per step: δS_{t+1} ⊙ f_{t+1}, what the keep gate of t+1 passed back
-    grads.ds_beyond    path 2 at t = T    lstm_backward's ds_via_next, as it was given
-    grads.dh0, .ds0    δh_0, δS_0         what step 1 hands back: dL/dh_0 and dL/dS_0
+    name                    meaning
+    ----------------------  ---------------------------------------------------------------
+    dh_next, ds_via_next    lstm_backward's arguments: what reaches h_T and S_T from beyond the sequence
+    grads.ds_beyond         path 2 at t = T: lstm_backward's ds_via_next, as it was given
+    grads.dh0, grads.ds0    δh_0 = dL/dh_0 and δS_0 = dL/dS_0: what step 1 hands back
 """
 
 from __future__ import annotations
