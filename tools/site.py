@@ -45,6 +45,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 DOCS = ROOT / "docs"
 DOC_PAGES = ("notation.md",)  # markdown pages of docs/, each written as OUT/<stem>.html
+#: the licences every page links to: the content's as a page, the code's as plain text
+LICENCES = {ROOT / "LICENSE-CONTENT.md": "LICENSE-CONTENT.html", ROOT / "LICENSE": "LICENSE.txt"}
 CODE_STYLE = "a11y-high-contrast-light"  # accessible-pygments; every colour ≥ 4.5:1 on its white
 PLACEHOLDER_ALT = "No description has been provided for this image"  # nbconvert's, for a figure without one
 KERNEL_NOTE = ("An interactive figure (sliders and a Play button) is here in the notebook; it needs a "
@@ -285,7 +287,7 @@ DOC_PAGE = """<!DOCTYPE html>
   </style>
 </head>
 <body>
-<nav aria-label="Course"><a href="index.html">All notebooks of the course</a></nav>
+<nav aria-label="Course"><a href="index.html">All notebooks of the course</a> · <a href="notation.html">Notation and references</a></nav>
 <main>
 {body}
 </main>
@@ -376,6 +378,7 @@ def build(out: Path, notebooks: Path = NOTEBOOKS, docs: Path = DOCS) -> Site:
     paths = sorted(notebooks.glob("*.ipynb"))
     doc_paths = [docs / name for name in DOC_PAGES if (docs / name).exists()]
     pages = {path: f"{path.stem}.html" for path in paths + doc_paths}  # source file -> its page
+    pages.update(LICENCES)
     exporter = SiteExporter()
     entries, undescribed = [], []
     for path in paths:
@@ -393,6 +396,9 @@ def build(out: Path, notebooks: Path = NOTEBOOKS, docs: Path = DOCS) -> Site:
         page = out / pages[path]
         page.write_text(body, encoding="utf-8")
         doc_entries.append((page, name))
+    for path, name in LICENCES.items():  # the licences the notebooks' last cells link to
+        text = doc_page(path, pages)[0] if path.suffix == ".md" else path.read_text(encoding="utf-8")
+        (out / name).write_text(text, encoding="utf-8")
     items = "\n".join(f'    <li><a href="{page.name}">{html.escape(name)}</a></li>' for page, name in entries)
     doc_links = "".join(f'  <p><a href="{page.name}">{html.escape(name)}</a>: every symbol with its name in the code '
                         "and in the texts students read next, and the course's references.</p>\n"
