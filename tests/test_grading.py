@@ -399,3 +399,20 @@ def test_the_backward_pass_gets_credit_per_output(round_trips):
     assert scores["check_backward_through_time_db"] == scores["check_backward_through_time_dx"] == (1.0, 1.0)
     assert "AssertionError: ✗ backward_through_time (δW): looks like δW's last H columns" in trip.feedback[EXTRA]
     assert trip.totals[EXTRA][0] == trip.totals[EXTRA][1] - 1
+
+
+def test_the_course_config_sets_a_course_id_and_an_exchange(tmp_path):
+    """So that `nbgrader release_assignment` and `collect` work in the folder `make grading` writes."""
+    class Config(dict):
+        def __getattr__(self, name):
+            return self.setdefault(name, Config())
+
+        def __setattr__(self, name, value):
+            self[name] = value
+
+    config = Config()
+    path = tmp_path / "nbgrader_config.py"
+    path.write_text(GRADING.CONFIG, encoding="utf-8")
+    exec(compile(path.read_text(), str(path), "exec"), {"get_config": lambda: config, "__file__": str(path)})  # noqa: S102
+    assert config.CourseDirectory.course_id == "lstm-backprop"
+    assert config.Exchange.root == str(tmp_path / "exchange")

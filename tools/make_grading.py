@@ -73,6 +73,7 @@ POINTS = {
     "weight_gradients": 2,
     "sgd_update": 1,
     "backward_through_time": 3,
+    "gru_step_backward": 3,
 }
 DEFAULT_POINTS = 1
 #: exercises graded output by output (partial credit): name -> the outputs, each worth one share
@@ -95,6 +96,11 @@ import os
 c = get_config()  # noqa: F821 - nbgrader provides it
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
+# The exchange, for `nbgrader release_assignment`, `collect` and the students' `fetch_assignment`
+# and `submit`: one course id, and a folder every user of this machine can write to. On a
+# JupyterHub, use the hub's exchange instead (docs/deployment.md, deploy/nbgrader_config.py).
+c.CourseDirectory.course_id = "lstm-backprop"
+c.Exchange.root = os.path.join(c.CourseDirectory.root, "exchange")
 # The lessons' training cells take seconds, not minutes; nbgrader's default is 30 s a cell.
 c.Execute.timeout = 300
 '''
