@@ -246,6 +246,7 @@ NOT_PROSE = [
     re.compile(r"(?:\(|\bal\.,?\s*|[A-Z][a-z]+,?\s+)(?:19|20)\d\d[a-z]?\b(?=[),;:.\s]|$)"),
     re.compile(r"\b(?:19|20)\d\d(?=\))"),
     re.compile(r"\b(?:19|20)\d\d-\d\d(?:-\d\d)?\b"),  # dates, 2024-05-01
+    re.compile(r"(?:©|\(c\)|(?i:copyright))\s*(?:19|20)\d\d\b"),  # a copyright year, © 2026
     # References, not quantities: "notebook 05", "question 3", "issue 19", "figure 2.1".
     re.compile(r"(?i)\b(?:notebooks?|questions?|exercises?|sections?|figures?|fig\.|"
                r"chapters?|lessons?|tables?|equations?|eq\.|issues?|parts?|cells?)\s+"

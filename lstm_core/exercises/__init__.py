@@ -26,13 +26,14 @@ given a function), and never lets the function change the check's own arrays.
 
 The general machinery is in :mod:`.checker`; each notebook's exercises are in their own
 module: ``forward_pass`` (01), ``state_gradient`` (02), ``gate_gradients`` (03),
-``weight_update`` and ``backward_pass`` (04).
+``weight_update`` and ``backward_pass`` (04), ``gru_step`` (07).
 """
 
 from .backward_pass import check_backward_through_time
 from .checker import CheckResult
 from .forward_pass import check_lstm_step
 from .gate_gradients import check_gate_gradients
+from .gru_step import check_gru_step_backward
 from .state_gradient import check_state_gradient
 from .weight_update import check_input_gradient, check_sgd_update, check_weight_gradients
 
@@ -40,6 +41,7 @@ __all__ = [
     "CheckResult",
     "check_backward_through_time",
     "check_gate_gradients",
+    "check_gru_step_backward",
     "check_input_gradient",
     "check_lstm_step",
     "check_sgd_update",
