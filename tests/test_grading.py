@@ -401,8 +401,9 @@ def test_the_backward_pass_gets_credit_per_output(round_trips):
     assert trip.totals[EXTRA][0] == trip.totals[EXTRA][1] - 1
 
 
-def test_the_course_config_sets_a_course_id_and_an_exchange(tmp_path):
-    """So that `nbgrader release_assignment` and `collect` work in the folder `make grading` writes."""
+def test_the_course_config_sets_a_course_id_and_an_exchange(tmp_path, monkeypatch):
+    """So that `nbgrader release_assignment` and `collect` work in the folder `make grading` writes;
+    on a JupyterHub, the hub's COURSE_ID and COURSE_EXCHANGE (docs/deployment.md) win."""
     class Config(dict):
         def __getattr__(self, name):
             return self.setdefault(name, Config())
@@ -410,9 +411,19 @@ def test_the_course_config_sets_a_course_id_and_an_exchange(tmp_path):
         def __setattr__(self, name, value):
             self[name] = value
 
-    config = Config()
+    def load():
+        config = Config()
+        exec(compile(path.read_text(), str(path), "exec"), {"get_config": lambda: config, "__file__": str(path)})  # noqa: S102
+        return config
+
     path = tmp_path / "nbgrader_config.py"
     path.write_text(GRADING.CONFIG, encoding="utf-8")
-    exec(compile(path.read_text(), str(path), "exec"), {"get_config": lambda: config, "__file__": str(path)})  # noqa: S102
-    assert config.CourseDirectory.course_id == "lstm-backprop"
-    assert config.Exchange.root == str(tmp_path / "exchange")
+    monkeypatch.delenv("COURSE_ID", raising=False)
+    monkeypatch.delenv("COURSE_EXCHANGE", raising=False)
+    alone = load()
+    assert alone.CourseDirectory.course_id == "lstm-backprop"
+    assert alone.Exchange.root == str(tmp_path / "exchange")
+    monkeypatch.setenv("COURSE_ID", "lstm-2027")
+    monkeypatch.setenv("COURSE_EXCHANGE", "/srv/nbgrader/exchange")
+    on_a_hub = load()
+    assert (on_a_hub.CourseDirectory.course_id, on_a_hub.Exchange.root) == ("lstm-2027", "/srv/nbgrader/exchange")

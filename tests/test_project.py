@@ -19,11 +19,15 @@ def _split(requirement: str) -> tuple[str, str]:
     return name.lower().replace("_", "-"), spec.replace(" ", "")
 
 
-def pyproject_requirements() -> dict[str, str]:
+#: the extras a student's environment holds (environment.yml): the lab, nothing for tests or grading
+STUDENT_EXTRAS = ("lab",)
+
+
+def pyproject_requirements(extras=STUDENT_EXTRAS) -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     requirements = list(project["dependencies"])
-    for extra in project["optional-dependencies"].values():
-        requirements += extra
+    for extra in extras:
+        requirements += project["optional-dependencies"][extra]
     # A requirement only for old Pythons (tomli on 3.10) has no place in a conda
     # environment, which gets a current Python.
     return dict(_split(r) for r in requirements if "python_version" not in r)
@@ -39,7 +43,16 @@ def conda_requirements() -> dict[str, str]:
 
 
 def test_environment_yml_and_pyproject_name_the_same_dependencies():
+    """environment.yml is the students' environment: the package's dependencies and the lab."""
     assert conda_requirements() == pyproject_requirements()
+
+
+def test_the_students_environment_is_lean():
+    """No test runner, browser driver, grader, hub or PyTorch in what a student installs."""
+    lean = set(conda_requirements())
+    for name in ("pytest", "nbval", "playwright", "hypothesis", "nbgrader", "jupyterhub", "torch"):
+        assert name not in lean, name
+    assert "jupyterlab" in lean and "numpy" in lean
 
 
 def test_environment_yml_installs_the_package_itself():

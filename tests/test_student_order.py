@@ -31,6 +31,8 @@ QUANTITY = {
     "input_gradient": [r"W\.T @", r"W\^\\top \\delta Z"],
     "weight_gradients": [r"np\.outer\(", r"\\delta Z_t(\s|\\,)*I_t\^\\top"],
     "sgd_update": [r"W - (lr|eta) \* [\w.]*dW", r"W - \\eta"],
+    "gru_step_backward": [r"\bz \* dh\b|\bdh \* z\b", r"\(h_prev - n\)", r"\(h_\{t-1\} - n_t\)",
+                          r"\(1 - n \*\* 2\)"],
     "backward_through_time": [r"reversed\(range\(", r"lstm_step_backward\(", r"\+ dh_next\b",
                               r"\\delta S_\{\\text\{next\}\} = \\delta S_"],
 }

@@ -14,10 +14,12 @@ from PIL import Image
 
 import lstm_core as lc
 from lstm_core import measures
-from lstm_core.figures import widgets
+from lstm_core.figures import frameworks, widgets
 from lstm_core.data import CharVocab, lesson_problem
 
-BUILDERS = [getattr(widgets, name) for name in widgets.__all__]
+#: every stepper of the course: the lessons' (widgets) and notebook 07's (frameworks)
+BUILDERS = [getattr(widgets, name) for name in widgets.__all__] + [frameworks.gate_product_explorer]
+BUILDER_IDS = [builder.__name__ for builder in BUILDERS]
 
 
 def find(widget, cls, description=None):
@@ -42,7 +44,7 @@ def forward_and_back(T=12, scale=1.0, keep_bias=0.0, linear=False, last_only=Fal
     return trace, lc.lstm_backward(params, trace, dh)
 
 
-@pytest.mark.parametrize("builder", BUILDERS, ids=widgets.__all__)
+@pytest.mark.parametrize("builder", BUILDERS, ids=BUILDER_IDS)
 def test_builder_needs_no_arguments_and_shows_a_png(builder):
     stepper = builder()
     assert isinstance(stepper, ipywidgets.VBox)
@@ -57,7 +59,7 @@ def test_builder_needs_no_arguments_and_shows_a_png(builder):
         assert t_slider is stepper.controls["t"] and play is stepper.controls["play"]
 
 
-@pytest.mark.parametrize("builder", BUILDERS, ids=widgets.__all__)
+@pytest.mark.parametrize("builder", BUILDERS, ids=BUILDER_IDS)
 def test_moving_the_slider_changes_the_figure(builder):
     stepper = builder()
     first = stepper.image.value
@@ -75,7 +77,7 @@ def test_play_counts_forward_in_the_forward_stepper_and_backward_in_the_others()
     assert backward.controls["t"].value == 9
 
 
-@pytest.mark.parametrize("builder", BUILDERS, ids=widgets.__all__)
+@pytest.mark.parametrize("builder", BUILDERS, ids=BUILDER_IDS)
 def test_blitted_frames_equal_a_full_redraw(builder):
     """Redraws repaint only what changed; the picture must be exactly that of a full draw."""
     stepper = builder()
@@ -101,7 +103,7 @@ def _extremes(control):
     return [control.min, control.max]
 
 
-@pytest.mark.parametrize("builder", BUILDERS, ids=widgets.__all__)
+@pytest.mark.parametrize("builder", BUILDERS, ids=BUILDER_IDS)
 def test_every_combination_of_extreme_settings_draws_without_error(builder):
     stepper = builder()
     names = [n for n in stepper.controls if n != "play"]
@@ -267,7 +269,7 @@ def test_a_bad_sequence_length_is_named(builder):
         builder(T=2.5)
 
 
-@pytest.mark.parametrize("builder", BUILDERS, ids=widgets.__all__)
+@pytest.mark.parametrize("builder", BUILDERS, ids=BUILDER_IDS)
 def test_every_stepper_says_in_words_what_its_figure_shows(builder):
     """A line of text under the figure, for screen readers and the back of the room, that follows the controls."""
     stepper = builder()

@@ -98,9 +98,9 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
 # The exchange, for `nbgrader release_assignment`, `collect` and the students' `fetch_assignment`
 # and `submit`: one course id, and a folder every user of this machine can write to. On a
-# JupyterHub, use the hub's exchange instead (docs/deployment.md, deploy/nbgrader_config.py).
-c.CourseDirectory.course_id = "lstm-backprop"
-c.Exchange.root = os.path.join(c.CourseDirectory.root, "exchange")
+# JupyterHub, the hub's COURSE_ID and COURSE_EXCHANGE name the shared ones (docs/deployment.md).
+c.CourseDirectory.course_id = os.environ.get("COURSE_ID", "lstm-backprop")
+c.Exchange.root = os.environ.get("COURSE_EXCHANGE", os.path.join(c.CourseDirectory.root, "exchange"))
 # The lessons' training cells take seconds, not minutes; nbgrader's default is 30 s a cell.
 c.Execute.timeout = 300
 '''
