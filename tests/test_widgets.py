@@ -343,3 +343,15 @@ def test_still_figures_and_their_widgets_share_one_colour_scale():
     still = stills.plot_gate_gradient_steps(grads)
     explorer = widgets.gate_gradient_explorer()
     assert still.axes[0].get_ylim() == explorer.panels["step"].ax.get_ylim()
+
+
+def test_while_nbgrader_autogrades_a_stepper_is_built_but_not_drawn(monkeypatch):
+    """nbgrader sets NBGRADER_EXECUTION=autograde; nobody looks at the figures then."""
+    from lstm_core.figures import style
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert style.autograding()
+    stepper = widgets.state_gradient_stepper()
+    assert stepper.image.value == b"" and stepper.controls  # built, with its controls, and no PNG
+    monkeypatch.delenv("NBGRADER_EXECUTION")
+    assert not style.autograding() and bytes(widgets.state_gradient_stepper().image.value).startswith(b"\x89PNG")
