@@ -1,6 +1,7 @@
-"""What several tests share: the scripts in tools/ as modules, WCAG contrast, and the environment of parallel runs."""
+"""What several tests share: the modules of tools/, WCAG contrast, and the environment of parallel runs."""
 
-import importlib.util
+import importlib
+import sys
 from pathlib import Path
 
 from matplotlib.colors import to_rgb
@@ -9,11 +10,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def load_tool(name: str):
-    """``tools/<name>.py`` as a module."""
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The module ``tools.<name>`` (``tools/<name>.py``), the repository's root made importable."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    return importlib.import_module(f"tools.{name}")
 
 
 def luminance(color) -> float:

@@ -18,8 +18,8 @@ collapsed, for self-study; a graded release leaves these out) and ``paste`` (a f
 student wrote in an earlier notebook, pasted in again with its check: a solution block like
 an exercise's, but graded in its own notebook, not again).
 
-    python tools/make_exercises.py           # write exercises/
-    python tools/make_exercises.py --check   # exit 1 if exercises/ is out of date
+    python -m tools.make_exercises           # write exercises/
+    python -m tools.make_exercises --check   # exit 1 if exercises/ is out of date
 """
 
 from __future__ import annotations
@@ -30,8 +30,11 @@ from pathlib import Path
 
 import nbformat
 
+if __package__ in (None, ""):  # run as a script, python tools/make_exercises.py: make the package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tools.solutions import BEGIN, END, HINT, blocks  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
-BEGIN, END, HINT = "### BEGIN SOLUTION", "### END SOLUTION", "# hint:"
 REVEAL = "reveal"
 PASTE = "paste"
 CHECK = "exercises.check_"
@@ -69,29 +72,11 @@ def student_order(cells: list, where: str = "a notebook") -> list:
 
 def strip_solutions(source: str, where: str = "a cell") -> str:
     """``source`` with each solution block replaced by ``raise NotImplementedError(hint)``."""
-    lines, out, block = source.split("\n"), [], None
-    for line in lines:
-        marker = line.strip()
-        if marker == BEGIN:
-            if block is not None:
-                raise ValueError(f"{where}: {BEGIN} inside a solution block")
-            block = (line[: len(line) - len(line.lstrip())], [])
-        elif marker == END:
-            if block is None:
-                raise ValueError(f"{where}: {END} without {BEGIN}")
-            indent, body = block
-            hints = [b.strip()[len(HINT):].strip() for b in body if b.strip().startswith(HINT)]
-            if len(hints) != 1:
-                raise ValueError(f"{where}: each solution needs exactly one '{HINT} ...' line")
-            out.append(f"{indent}raise NotImplementedError({hints[0]!r})")
-            block = None
-        elif block is not None:
-            block[1].append(line)
-        else:
-            out.append(line)
-    if block is not None:
-        raise ValueError(f"{where}: {BEGIN} without {END}")
-    return "\n".join(out)
+    lines, out, start = source.split("\n"), [], 0
+    for block in blocks(source, where):
+        out += lines[start:block.begin] + [f"{block.indent}raise NotImplementedError({block.hint!r})"]
+        start = block.end + 1
+    return "\n".join(out + lines[start:])
 
 
 def student_notebook(path: Path) -> str:

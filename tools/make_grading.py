@@ -44,25 +44,18 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import re
 import sys
 from pathlib import Path
 
 import nbformat
 
+if __package__ in (None, ""):  # run as a script, python tools/make_grading.py: make the package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tools import make_exercises  # noqa: E402
+from tools.solutions import BEGIN, END, HINT, blocks  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _load_make_exercises():
-    spec = importlib.util.spec_from_file_location("make_exercises", Path(__file__).with_name("make_exercises.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-make_exercises = _load_make_exercises()
-BEGIN, END, HINT = make_exercises.BEGIN, make_exercises.END, make_exercises.HINT
 
 #: points per exercise, by difficulty (1 to 3); an exercise not listed here gets DEFAULT_POINTS
 POINTS = {
@@ -143,23 +136,12 @@ def hint_above_block(source: str, where: str = "a cell") -> str:
 
     nbgrader replaces the whole block with its stub, so a hint inside would be lost.
     """
-    lines, out, start = source.split("\n"), [], None
-    for line in lines:
-        marker = line.strip()
-        if marker == BEGIN:
-            start = len(out)
-        elif marker == END:
-            hints = [k for k in range(start + 1, len(out)) if out[k].strip().startswith(HINT)]
-            if len(hints) != 1:
-                raise ValueError(f"{where}: each solution needs exactly one '{HINT} ...' line")
-            hint = out.pop(hints[0])
-            indent = out[start][: len(out[start]) - len(out[start].lstrip())]
-            out.insert(start, indent + hint.strip())
-            start = None
-        out.append(line)
-    if start is not None:
-        raise ValueError(f"{where}: {BEGIN} without {END}")
-    return "\n".join(out)
+    lines, out, start = source.split("\n"), [], 0
+    for block in blocks(source, where):
+        inside = [line for k, line in enumerate(lines[block.begin:block.end + 1], block.begin) if k != block.hint_line]
+        out += lines[start:block.begin] + [f"{block.indent}{HINT} {block.hint}"] + inside
+        start = block.end + 1
+    return "\n".join(out + lines[start:])
 
 
 def _check_call(source: str, where: str):

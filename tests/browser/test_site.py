@@ -16,13 +16,13 @@ A notebook made here shows that such a description reaches the page.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
+from course_tools import load_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -45,10 +45,7 @@ MATHS_DRAWN = """() => [...document.querySelectorAll('math')].map(m => {
 
 
 def _site_tool():
-    spec = importlib.util.spec_from_file_location("site_tool", ROOT / "tools" / "site.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("site")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,118 @@
+"""The course's commands without make: ``python -m tools <command>``, of which the Makefile is a
+thin wrapper; and the students' JupyterLab, which shows no grading or hub tools."""
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from course_tools import load_tool
+
+ROOT = Path(__file__).resolve().parents[1]
+COURSE = load_tool("__main__")
+COMMANDS = ("lab", "test", "check", "student", "notebooks", "exercises", "grading", "site", "bench")
+
+
+def test_every_make_target_is_the_python_command_of_the_same_name():
+    makefile = (ROOT / "Makefile").read_text()
+    for command in COMMANDS:
+        recipe = re.search(rf"^{command}:.*\n((?:\t.*\n)+)", makefile, re.M)
+        assert recipe, f"the Makefile has no target {command}"
+        assert re.search(rf"\$\(COURSE\) {command}\b", recipe.group(1)), f"make {command} should run python -m tools {command}"
+    assert re.search(r"^COURSE\s*:?=\s*\$\(PYTHON\) -m tools", makefile, re.M)
+
+
+def test_the_help_lists_every_command():
+    run = subprocess.run([sys.executable, "-m", "tools", "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0
+    for command in COMMANDS:
+        assert f"python -m tools {command}" in run.stdout, command
+
+
+def test_the_readme_gives_commands_that_work_in_every_shell():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "python -m tools lab" in readme and "python -m tools test" in readme and "py -m tools lab" in readme
+    assert not re.search(r"pip install[^\n`]*'\.\[", readme), "single quotes around .[extras] fail in Windows cmd"
+    assert 'pip install -e ".[lab,grade]"' in readme
+
+
+def test_the_environment_is_installed_once_per_pyproject_and_set_of_extras(tmp_path, monkeypatch):
+    calls = []
+
+    def fake_run(command, check=True, cwd=None):
+        calls.append(command)
+        if command[1:3] == ["-m", "venv"]:  # make the venv's Python appear
+            python = COURSE.venv_python()
+            python.parent.mkdir(parents=True)
+            python.touch()
+
+    monkeypatch.setattr(COURSE, "VENV", tmp_path / ".venv")
+    monkeypatch.setattr(COURSE.subprocess, "run", fake_run)
+    COURSE.ensure(("lab",))
+    assert [c[1:3] for c in calls] == [["-m", "venv"], ["-m", "pip"], ["-m", "pip"]] and calls[-1][-1] == ".[lab]"
+    calls.clear()
+    COURSE.ensure(("lab",))
+    assert calls == []  # installed already
+    COURSE.ensure(("lab", "test", "grade"))
+    assert calls and calls[-1][-1] == ".[lab,test,grade]"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.slow
+def test_the_students_lab_enables_no_grading_or_hub_extension(tmp_path):
+    """``make lab``'s JupyterLab, started as that command starts it: nbgrader's server extensions
+    and nbgitpuller are off and nbgrader's lab extension is disabled, even where (as in make test's
+    environment) they are installed."""
+    pytest.importorskip("nbgrader", reason="nbgrader is not installed here, so there is nothing to hide")
+    command, env = COURSE.lab_command(Path(sys.executable))
+    port, token = _free_port(), "students-lab-test"
+    env = dict(env, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_DATA_DIR=str(tmp_path / "data"))
+    server = subprocess.Popen([*command, "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+                               f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while True:  # until the server answers; it may be slow on a busy machine, so no clock
+            if server.poll() is not None:
+                pytest.fail(f"jupyter lab exited: {server.stderr.read()[-3000:]}")
+            try:
+                if _status(f"{base}/api?token={token}") == 200:
+                    break
+            except OSError:
+                time.sleep(0.3)
+        assert _status(f"{base}/formgrader?token={token}") == 404  # nbgrader's lecturer tools
+        assert _status(f"{base}/assignments?token={token}") == 404
+        assert _status(f"{base}/git-pull?repo=x&token={token}") == 404  # nbgitpuller
+        with urllib.request.urlopen(f"{base}/lab?token={token}", timeout=30) as response:
+            page = response.read().decode()
+        config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                                      page, re.S).group(1))
+        disabled = config.get("disabledExtensions", [])
+        assert "@jupyter/nbgrader" in disabled, disabled
+        assert "@jupyterlab/apputils-extension:announcements" in disabled  # no news prompt (it needs the internet)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
