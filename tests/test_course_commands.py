@@ -2,7 +2,6 @@
 thin wrapper; and the students' JupyterLab, which shows no grading or hub tools."""
 
 import json
-import os
 import re
 import socket
 import subprocess

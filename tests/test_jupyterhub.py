@@ -310,7 +310,7 @@ def hub(tmp_path_factory):
     for module, what in (("jupyterhub", "jupyterhub"), ("nbgitpuller", "nbgitpuller"), ("nbgrader", "nbgrader"),
                          ("websocket", "websocket-client"), ("requests", "requests")):
         if importlib.util.find_spec(module) is None:
-            _missing(f"{what} is not installed: pip install -e ".[test,grade]"")
+            _missing(f'{what} is not installed: pip install -e ".[test,grade]"')
     for command in ("jupyterhub", "nbgrader", "alembic"):
         if not (BIN / command).exists():
             _missing(f"`{command}` is not in {BIN}")

@@ -53,7 +53,7 @@ import nbformat
 if __package__ in (None, ""):  # run as a script, python tools/make_grading.py: make the package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tools import make_exercises  # noqa: E402
-from tools.solutions import BEGIN, END, HINT, blocks  # noqa: E402
+from tools.solutions import BEGIN, END, HINT, blocks  # noqa: E402, F401 - BEGIN, END, HINT re-exported
 
 ROOT = Path(__file__).resolve().parents[1]
 
