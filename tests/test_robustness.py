@@ -18,8 +18,11 @@ and, while working on one notebook, only that one: ``LSTM_CORE_NOISE_NOTEBOOKS=0
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -31,33 +34,75 @@ ROOT = Path(__file__).resolve().parent.parent
 ONLY = tuple(os.environ.get("LSTM_CORE_NOISE_NOTEBOOKS", "").split(","))
 NOTEBOOKS = sorted(path for path in (ROOT / "notebooks").glob("*.ipynb") if path.name.startswith(ONLY))
 NOISE_SEEDS = tuple(int(seed) for seed in os.environ.get("LSTM_CORE_NOISE_SEEDS", "1,2").split(","))
+# No limit on a run that makes progress (nbval prints a character per cell): it fails when it
+# has printed nothing for QUIET_S, scaled by the machine's measured slowdown (conftest's
+# ``calibration``), and after HANG_GUARD_S only against a hang.
+QUIET_S = 300
+HANG_GUARD_S = 7200
 
 
-def _perturbed_nbval(seed: int, tmp_path: Path) -> subprocess.Popen:
-    ipython_dir = tmp_path / f"ipython-{seed}"
-    startup = ipython_dir / "profile_default" / "startup"
-    startup.mkdir(parents=True)
-    shutil.copy(ROOT / "tests" / "robustness" / "perturb_init.py", startup / "00_perturb_init.py")
-    env = dict(os.environ, **ONE_BLAS_THREAD, IPYTHONDIR=str(ipython_dir), LSTM_CORE_NOISE_SEED=str(seed),
-               LSTM_CORE_NOISE_LOG=str(tmp_path / f"noise-{seed}.log"))
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
-               *map(str, NOTEBOOKS)]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+class _Run:
+    """One noise seed's nbval run, in a subprocess whose output is gathered as it comes."""
+
+    def __init__(self, seed: int, tmp_path: Path):
+        self.seed = seed
+        ipython_dir = tmp_path / f"ipython-{seed}"
+        startup = ipython_dir / "profile_default" / "startup"
+        startup.mkdir(parents=True)
+        shutil.copy(ROOT / "tests" / "robustness" / "perturb_init.py", startup / "00_perturb_init.py")
+        self.log = tmp_path / f"noise-{seed}.log"
+        env = dict(os.environ, **ONE_BLAS_THREAD, IPYTHONDIR=str(ipython_dir), LSTM_CORE_NOISE_SEED=str(seed),
+                   LSTM_CORE_NOISE_LOG=str(self.log), PYTHONUNBUFFERED="1")
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
+                   *map(str, NOTEBOOKS)]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        self.output: list[str] = []
+        self.reader = threading.Thread(target=lambda: self.output.extend(iter(lambda: self.process.stdout.read(1), "")),
+                                       daemon=True)
+        self.reader.start()
+
+    def wait(self, quiet_s: float) -> tuple[int, str, str]:
+        """(returncode, output, noise log) once it has ended; fails if it printed nothing for ``quiet_s``."""
+        start = last_change = time.monotonic()
+        printed = 0
+        while self.process.poll() is None:
+            now = time.monotonic()
+            if len(self.output) != printed:
+                printed, last_change = len(self.output), now
+            elif now - last_change > quiet_s or now - start > HANG_GUARD_S:
+                self.stop()
+                pytest.fail(f"noise seed {self.seed}: stopped after {now - start:.0f} s, the last "
+                            f"{now - last_change:.0f} s without output:\n" + "".join(self.output)[-3000:])
+            time.sleep(1)
+        self.reader.join()
+        return self.process.returncode, "".join(self.output), self.log.read_text() if self.log.exists() else ""
+
+    def stop(self) -> None:
+        """Kill the run and its kernels (its own process group, where there are groups)."""
+        if self.process.poll() is None:
+            if hasattr(os, "killpg"):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            else:
+                self.process.kill()
+        self.process.wait()
 
 
 @pytest.fixture(scope="module")
-def perturbed_runs(tmp_path_factory):
+def perturbed_runs(tmp_path_factory, calibration):
     """``{seed: (returncode, pytest's output, the noise log)}``, two runs at a time (two cores)."""
     tmp_path = tmp_path_factory.mktemp("robustness")
     results, pending, running = {}, list(NOISE_SEEDS), {}
-    while pending or running:
-        while pending and len(running) < 2:
-            seed = pending.pop(0)
-            running[seed] = _perturbed_nbval(seed, tmp_path)
-        seed, process = running.popitem()
-        output, _ = process.communicate(timeout=900)
-        log = tmp_path / f"noise-{seed}.log"
-        results[seed] = (process.returncode, output, log.read_text() if log.exists() else "")
+    try:
+        while pending or running:
+            while pending and len(running) < 2:
+                seed = pending.pop(0)
+                running[seed] = _Run(seed, tmp_path)
+            seed, run = running.popitem()
+            results[seed] = run.wait(calibration.budget()(QUIET_S))
+    finally:
+        for run in running.values():  # after a failure, the other run too
+            run.stop()
     return results
 
 
