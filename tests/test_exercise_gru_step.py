@@ -8,7 +8,7 @@ import pytest
 import lstm_core as lc
 from lstm_core import exercises, sigmoid
 from lstm_core.exercises.checker import CASE_SIZES, HIDDEN_CASE_SIZES
-from lstm_core.exercises.gru_step import gru_step_exercise
+from lstm_core.exercises.gru_step import gru_step_backward_exercise
 
 # ------------------------------------------------------- a student's answer, by equation
 
@@ -76,7 +76,7 @@ def test_a_right_answer_passes_in_one_line():
 
 def test_the_check_compares_with_the_engine():
     """Each case's expected answer is ``lc.gru_step_backward``'s, on a real forward step."""
-    for case in gru_step_exercise().cases:
+    for case in gru_step_backward_exercise().cases:
         dh, x, h_prev, r, z, n, hn, W_h = case.args
         H = len(dh)
         np.testing.assert_allclose(gru_step_backward(*case.args)[0], case.expected[0], rtol=1e-12, atol=1e-14)
@@ -94,7 +94,7 @@ def test_each_mistake_gets_exactly_its_diagnosis(function, mistake):
 
 
 def test_every_modelled_mistake_has_a_wrong_function_above():
-    assert {m.key for m in gru_step_exercise().mistakes} == {mistake for _, mistake in WRONG}
+    assert {m.key for m in gru_step_backward_exercise().mistakes} == {mistake for _, mistake in WRONG}
 
 
 def test_the_issue_s_mistakes_read_as_such():
@@ -162,7 +162,7 @@ def test_the_usual_slips_of_form_are_named():
 
 
 def test_the_cases_have_several_sizes_with_H_1_and_H_not_D():
-    for exercise, sizes in ((gru_step_exercise(), CASE_SIZES), (gru_step_exercise(hidden=True), HIDDEN_CASE_SIZES)):
+    for exercise, sizes in ((gru_step_backward_exercise(), CASE_SIZES), (gru_step_backward_exercise(hidden=True), HIDDEN_CASE_SIZES)):
         shown = [(len(case.args[1]), len(case.args[0])) for case in exercise.cases]  # (D, H) from x and δh
         assert shown == list(sizes)
         assert 1 in {H for _, H in shown} and any(D != H for D, H in shown) and len({H for _, H in shown}) >= 3
@@ -185,7 +185,7 @@ def test_a_function_with_the_lessons_sizes_written_in_does_not_pass():
 
 
 def test_the_hidden_cases_pass_a_right_answer_and_not_one_tuned_to_the_visible_cases():
-    visible, hidden = gru_step_exercise(), gru_step_exercise(hidden=True)
+    visible, hidden = gru_step_backward_exercise(), gru_step_backward_exercise(hidden=True)
     assert not any(np.array_equal(a.args[0], b.args[0]) for a in visible.cases for b in hidden.cases
                    if a.args[0].shape == b.args[0].shape)
     assert str(exercises.check_gru_step_backward(gru_step_backward, hidden=True)) == \
@@ -204,7 +204,7 @@ def test_the_hidden_cases_pass_a_right_answer_and_not_one_tuned_to_the_visible_c
 
 def test_the_check_is_deterministic_and_matches_the_engine_on_a_sequence():
     """The cases are seeded; and the step the check asks for, run over a sequence, is gru_backward."""
-    assert np.array_equal(gru_step_exercise().cases[2].args[0], gru_step_exercise().cases[2].args[0])
+    assert np.array_equal(gru_step_backward_exercise().cases[2].args[0], gru_step_backward_exercise().cases[2].args[0])
     rng = np.random.default_rng(3)
     params = lc.GRUParams(rng.normal(0, 0.6, (9, 2)), rng.normal(0, 0.6, (9, 3)), rng.normal(0, 0.5, 9),
                           rng.normal(0, 0.5, 9))

@@ -65,7 +65,7 @@ def test_a_built_wheel_holds_every_module_and_the_texts(tmp_path):
     """A non-editable install gets the whole tree: every subpackage, module and shipped text."""
     source = tmp_path / "source"  # a copy, so the build leaves nothing in the checkout
     shutil.copytree(PACKAGE, source / "lstm_core", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(ROOT / name, source / name)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path), str(source)],
                    check=True, capture_output=True)

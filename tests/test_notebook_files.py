@@ -60,8 +60,15 @@ def test_slide_tool_follows_its_rules_and_is_idempotent():
     assert slides.apply(nb, reset=True) == 1
 
 
-def test_static_site_has_every_notebook_with_its_figures(tmp_path):
-    pages = _tool("site").build(tmp_path)
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """``(out, the Site)``: the course's static site, built once for the tests that read it."""
+    out = tmp_path_factory.mktemp("site")
+    return out, _tool("site").build(out)
+
+
+def test_static_site_has_every_notebook_with_its_figures(site):
+    tmp_path, pages = site
     assert [page.stem for page in pages] == [path.stem for path in NOTEBOOKS]
     index = (tmp_path / "index.html").read_text()
     for path in NOTEBOOKS:
@@ -80,7 +87,7 @@ def _relative_links(page_html: str) -> list[str]:
     return [link for link in links if link and not re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*:|//|#)", link)]
 
 
-def test_static_site_has_the_notation_page_and_every_link_resolves(tmp_path):
+def test_static_site_has_the_notation_page_and_every_link_resolves(site):
     """docs/notation.md becomes notation.html, its maths MathML; the index and every
     notebook page link it; every relative link of every page names a page of the site
     (``../docs/notation.md`` in a notebook becomes ``notation.html``), and an #anchor
@@ -88,7 +95,7 @@ def test_static_site_has_the_notation_page_and_every_link_resolves(tmp_path):
     from html import unescape
     from urllib.parse import unquote
 
-    built = _tool("site").build(tmp_path)
+    tmp_path, built = site
     assert [page.name for page in built.docs] == ["notation.html"]
     notation = (tmp_path / "notation.html").read_text()
     assert '<html lang="en">' in notation and "<main>" in notation and "<title>The course" in notation
@@ -146,10 +153,10 @@ def test_every_stored_figure_carries_its_description(path):
                 assert len(alt) >= 60 and alt.endswith("."), f"{path.name}, cell {k}: figure without a description"
 
 
-def test_static_site_loads_nothing_from_the_network(tmp_path):
+def test_static_site_loads_nothing_from_the_network(site):
     """No script, style sheet or font from a CDN: the pages work from a folder offline
     (tests/browser/test_site.py opens them with the network blocked)."""
-    _tool("site").build(tmp_path)
+    tmp_path, _ = site
     for page in sorted(tmp_path.glob("*.html")):
         text = page.read_text()
         assert not re.search(r"""<(script|link|img|iframe)\b[^>]*\b(src|href)=["']?(https?:)?//""", text), page.name

@@ -100,7 +100,7 @@ RESET = ("r_t's gradient is not taken through hn = W_hn h_{t-1} + b_hn: r_t mult
          "δr_t = δZ_n ⊙ hn (r_t ⊙ h_{t-1} before the matrix is Cho et al.'s GRU, not PyTorch's)")
 
 
-def gru_step_exercise(hidden: bool = False) -> Exercise:
+def gru_step_backward_exercise(hidden: bool = False) -> Exercise:
     cases = tuple(random_gru_case(seed, D, H) for seed, D, H in sized_seeds(700, hidden))
 
     def model(**mistake):
@@ -148,7 +148,7 @@ def check_gru_step_backward(gru_step_backward, hidden: bool = False) -> CheckRes
 
     ``hidden=True`` runs other cases (other seeds and sizes), as nbgrader's hidden tests do.
     """
-    return run_check(gru_step_exercise(hidden), gru_step_backward)
+    return run_check(gru_step_backward_exercise(hidden), gru_step_backward)
 
 
-__all__ = ["check_gru_step_backward", "gru_step_exercise", "random_gru_case"]
+__all__ = ["check_gru_step_backward", "gru_step_backward_exercise", "random_gru_case"]

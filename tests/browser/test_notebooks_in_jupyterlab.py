@@ -76,7 +76,7 @@ def _get(url: str, budget, retry_s: float = 10.0, pause_s: float = 0.25):
             time.sleep(pause_s)
 
 
-def _wait_for_one_steady_kernel(url: str, path: str, budget, steady_s: float = 3.0) -> None:
+def _wait_for_one_steady_kernel(url: str, path: str, budget, steady_s: float = 1.5) -> None:
     """Wait until the notebook has had one and the same kernel for ``steady_s`` (scaled) seconds.
 
     Soon after a page load on a fresh server, JupyterLab (4.6 here) now and then starts a
@@ -195,7 +195,7 @@ def _run_all(page, budget, attempts: int = 2) -> None:
     pytest.fail(f"Run All Cells started no cell in {attempts} attempts of {budget(10):.0f} s")
 
 
-def _settled_src(image, budget, quiet_s: float = 0.6, timeout_s: float = FIGURE_S) -> str:
+def _settled_src(image, budget, quiet_s: float = 0.4, timeout_s: float = FIGURE_S) -> str:
     """The image's ``src`` once it has stopped changing (updates arrive asynchronously)."""
     quiet_s, timeout_s = budget(quiet_s), budget(timeout_s)
     deadline = time.monotonic() + timeout_s
