@@ -315,6 +315,17 @@ def test_a_notebook_opens_as_a_slideshow(lab, page, screenshots, budget):
     title = page.locator(".reveal .slides > section.present h1").first.inner_text()
     assert title.startswith(next(line.lstrip("# ") for line in _stored(path)["cells"][0]["source"]).strip()[:10])
     page.screenshot(path=str(screenshots / f"{path.stem}-slideshow.png"))
+    # Readable from the back row: the title slide's promise, under its title, as drawn on the
+    # screen (reveal.js may scale the slide, so the size is the rendered one, not the CSS one).
+    sizes = page.evaluate("""() => {
+        const slide = document.querySelector('.reveal .slides > section.present');
+        const onScreen = el => parseFloat(getComputedStyle(el).fontSize)
+                                * el.getBoundingClientRect().width / el.offsetWidth;
+        const promise = slide.querySelector('h3'), title = slide.querySelector('h1');
+        return {promise: promise ? onScreen(promise) : 0, title: title ? onScreen(title) : 0};
+    }""")
+    assert sizes["promise"] >= 20, f"the title slide's promise is too small to read from the back: {sizes}"
+    assert sizes["title"] <= 3 * sizes["promise"], f"the title dwarfs its promise: {sizes}"
     page.locator(".reveal").first.click(position={"x": 5, "y": 5})
     page.keyboard.press("ArrowRight")
     expected = "[0,1]" if after_first == "subslide" else "[1,0]"
