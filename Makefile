@@ -19,7 +19,7 @@ lab:
 test:
 	$(COURSE) test $(WITH_EXTRAS)
 
-# The fast loop while working (under 30 s): the engine, checks and figure tests, without
+# The fast loop while working (well under a minute): the engine, checks and figure tests, without
 # notebooks, browser or slow tests (markers in pyproject.toml, given in tests/conftest.py).
 check:
 	$(COURSE) check $(WITH_EXTRAS)

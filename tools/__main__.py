@@ -5,7 +5,7 @@ The Makefile's targets call these commands; without ``make``, call them directly
 
     python -m tools lab          open the course in JupyterLab
     python -m tools test         run every test (--with torch also compares with PyTorch)
-    python -m tools check        the fast tests, while working (under 30 s)
+    python -m tools check        the fast tests, while working (well under a minute)
     python -m tools student      copy exercises/ to my-work/, the student's own
     python -m tools notebooks    re-execute every notebook, then rebuild exercises/
     python -m tools exercises    rebuild exercises/ from notebooks/
