@@ -45,7 +45,7 @@ from .rnn import RNNGrads, RNNParams, RNNTrace, init_rnn_params, rnn_backward, r
 from .readout import ReadoutGrads, ReadoutParams, init_readout, readout_backward, readout_forward
 from .sequence import LSTMGrads, LSTMTrace, lstm_backward, lstm_forward
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # The figures (lstm_core.figures) and the exercise checks (lstm_core.exercises) are built
 # on this engine; it never imports from them.

@@ -46,6 +46,12 @@ def test_the_citation_names_the_contributors_and_this_version():
     assert set(citation["license"]) == {"MIT", "CC-BY-4.0"}
 
 
+def test_the_package_says_this_version():
+    import lstm_core
+
+    assert lstm_core.__version__ == VERSION
+
+
 def test_the_changelog_starts_at_this_version():
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     versions = re.findall(r"^## \[?(\d+\.\d+\.\d+)\]?", changelog, re.M)
