@@ -58,6 +58,7 @@ import numpy as np
 
 from ._checks import array_or_zeros, as_float_array, check_shape, positive_float, positive_int
 from .activations import sigmoid, sigmoid_grad_from_output, tanh_grad_from_output
+from .params import block_slice
 
 GRU_GATE_ORDER = ("r", "z", "n")
 """Order of the row blocks of ``W_x``, ``W_h``, ``b_x``, ``b_h``: reset gate, update gate, candidate."""
@@ -69,10 +70,7 @@ def gru_gate_slice(gate: str, hidden_size: int) -> slice:
     >>> gru_gate_slice("n", 3)
     slice(6, 9, None)
     """
-    if gate not in GRU_GATE_ORDER:
-        raise ValueError(f"gate must be one of {GRU_GATE_ORDER}, got {gate!r}")
-    k = GRU_GATE_ORDER.index(gate)
-    return slice(k * hidden_size, (k + 1) * hidden_size)
+    return block_slice(gate, GRU_GATE_ORDER, hidden_size)
 
 
 def split_gru_blocks(stacked: np.ndarray):

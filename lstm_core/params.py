@@ -16,16 +16,21 @@ GATE_ORDER = ("a", "i", "f", "o")
 """Order of the gate blocks in ``Z``, ``W`` and ``b``: candidate, input, keep, output."""
 
 
+def block_slice(gate: str, order: tuple[str, ...], hidden_size: int) -> slice:
+    """The ``hidden_size`` rows of gate ``gate`` in weights stacked by gate in ``order``."""
+    if gate not in order:
+        raise ValueError(f"gate must be one of {order}, got {gate!r}")
+    k = order.index(gate)
+    return slice(k * hidden_size, (k + 1) * hidden_size)
+
+
 def gate_slice(gate: str, hidden_size: int) -> slice:
     """The rows of ``W`` (or entries of ``b``, or columns of ``Z``) that belong to ``gate``.
 
     >>> gate_slice("f", 3)
     slice(6, 9, None)
     """
-    if gate not in GATE_ORDER:
-        raise ValueError(f"gate must be one of {GATE_ORDER}, got {gate!r}")
-    k = GATE_ORDER.index(gate)
-    return slice(k * hidden_size, (k + 1) * hidden_size)
+    return block_slice(gate, GATE_ORDER, hidden_size)
 
 
 def check_stacked_weights(W, b, blocks: int, rows: str, note: str = "") -> tuple[np.ndarray, np.ndarray]:
