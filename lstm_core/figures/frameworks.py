@@ -17,7 +17,6 @@ PyTorch is never imported here unless :func:`torch_run` is called.
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,7 +24,6 @@ from functools import lru_cache
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, NullFormatter
 
 from .._checks import positive_int
@@ -36,8 +34,8 @@ from ..params import LSTMParams, init_params
 from ..sequence import lstm_forward
 from .alt_text import describe, power_of_ten
 from .diagram import BOX_Y, GATE_X, PLUS_X, RIGHT, S_Y, CellDiagram
-from .stepper import FigureStepper
-from .style import GATE_COLORS, PATH_COLORS, STATE_COLORS, autograding, course_style
+from .stepper import FigureStepper, stepper_figure, styled
+from .style import GATE_COLORS, PATH_COLORS, STATE_COLORS, autograding
 
 # ------------------------------------------------------------------------ the name map
 
@@ -333,22 +331,7 @@ def plot_gate_products(runs: list[dict]):
                          f"product of update gates z (dotted), each relative to its size at the last step. {shown}.")
 
 
-def _figure(width: float, height: float) -> Figure:
-    figure = Figure(figsize=(width, height), dpi=80, layout="constrained")
-    figure.get_layout_engine().set(w_pad=8 / 72, h_pad=8 / 72)
-    return figure
-
-
-def _styled(builder):
-    """Build the figure under the course's style (fonts and colours are fixed at creation)."""
-    @functools.wraps(builder)
-    def build(*args, **kwargs):
-        with course_style():
-            return builder(*args, **kwargs)
-    return build
-
-
-@_styled
+@styled
 def gate_product_explorer(T: int = 100, T_max: int = 200) -> FigureStepper:
     """The LSTM's path 2 (product of ``f``) beside the GRU's direct path (product of ``z``), on notebook 05's problem.
 
@@ -364,7 +347,7 @@ def gate_product_explorer(T: int = 100, T_max: int = 200) -> FigureStepper:
                                             description="gate bias $b_f = b_z$", continuous_update=False,
                                             style={"description_width": "initial"},
                                             layout=widgets.Layout(width="420px"))}
-    fig = _figure(11, 4.9)
+    fig = stepper_figure(11, 4.9)
     left = fig.add_subplot(1, 2, 1)
     right = fig.add_subplot(1, 2, 2, sharey=left)
     panels = {"lstm": GateProducts(left, "lstm", T_max=T_max), "gru": GateProducts(right, "gru", T_max=T_max,

@@ -15,6 +15,7 @@ rendered with Agg and sent as PNG.
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 
@@ -181,4 +182,21 @@ class FigureStepper(widgets.VBox):
         return self._box_cache[key]
 
 
-__all__ = ["FigureStepper"]
+def stepper_figure(width: float, height: float) -> Figure:
+    """An empty figure for a stepper: projector-sized, laid out once with constrained layout."""
+    figure = Figure(figsize=(width, height), dpi=80, layout="constrained")
+    # Generous gaps, so that an axes whose range changes can be repainted alone (see redraw).
+    figure.get_layout_engine().set(w_pad=8 / 72, h_pad=8 / 72)
+    return figure
+
+
+def styled(builder):
+    """Build the figure under the course's style (fonts and colours are fixed at creation)."""
+    @functools.wraps(builder)
+    def build(*args, **kwargs):
+        with course_style():
+            return builder(*args, **kwargs)
+    return build
+
+
+__all__ = ["FigureStepper", "stepper_figure", "styled"]

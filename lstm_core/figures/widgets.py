@@ -21,7 +21,6 @@ from functools import lru_cache
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from .._checks import positive_int
@@ -53,26 +52,10 @@ from .panels import (
     nice_limit,
     symmetric_limit,
 )
-from .stepper import FigureStepper
-from .style import PATH_COLORS, course_style
+from .stepper import FigureStepper, stepper_figure, styled
+from .style import PATH_COLORS
 
 MODES = [("full LSTM", False), ("linear (the article's simplification)", True)]
-
-
-def _figure(width: float, height: float) -> Figure:
-    figure = Figure(figsize=(width, height), dpi=80, layout="constrained")
-    # Generous gaps, so that an axes whose range changes can be repainted alone (see redraw).
-    figure.get_layout_engine().set(w_pad=8 / 72, h_pad=8 / 72)
-    return figure
-
-
-def _styled(builder):
-    """Build the figure under the course's style (fonts and colours are fixed at creation)."""
-    @functools.wraps(builder)
-    def build(*args, **kwargs):
-        with course_style():
-            return builder(*args, **kwargs)
-    return build
 
 
 def _time_controls(T: int, backward: bool = False) -> dict:
@@ -132,7 +115,7 @@ def _trace_and_grads(T, input_size, hidden_size, seed, scale=1.0, keep_bias=0.0,
     return trace, lstm_backward(params, trace, dh)
 
 
-@_styled
+@styled
 def forward_stepper(T: int = 12, input_size: int = 2, hidden_size: int = 3, seed: int = 0) -> FigureStepper:
     """Step through the forward pass: the cell with one unit's values, all gates, and the history.
 
@@ -144,7 +127,7 @@ def forward_stepper(T: int = 12, input_size: int = 2, hidden_size: int = 3, seed
                 "unit": widgets.Dropdown(options=[(f"unit {j + 1}", j) for j in range(hidden_size)], value=0,
                                          description="unit", layout=widgets.Layout(width="180px")),
                 "scale": _scale_slider()}
-    fig = _figure(11, 7.4)
+    fig = stepper_figure(11, 7.4)
     grid = fig.add_gridspec(2, 2, width_ratios=[1.25, 1], height_ratios=[1.25, 1])
     panels = {
         "diagram": CellDiagram(fig.add_subplot(grid[0, 0])),
@@ -176,7 +159,7 @@ def forward_stepper(T: int = 12, input_size: int = 2, hidden_size: int = 3, seed
     return FigureStepper(fig, controls, [["play", "t", "unit"], ["mode"], ["scale"]], update, panels)
 
 
-@_styled
+@styled
 def state_gradient_stepper(T: int = 12, input_size: int = 2, hidden_size: int = 3, seed: int = 0) -> FigureStepper:
     """Walk the backward pass from t = T down to 1 and watch the two paths into ``S_t``.
 
@@ -189,7 +172,7 @@ def state_gradient_stepper(T: int = 12, input_size: int = 2, hidden_size: int = 
                 "loss": widgets.ToggleButtons(options=[("loss at every step", False), ("loss at the last step", True)],
                                               value=False, description="loss", style={"button_width": "auto"}),
                 "keep_bias": _keep_bias_slider(), "scale": _scale_slider()}
-    fig = _figure(11, 7.6)
+    fig = stepper_figure(11, 7.6)
     grid = fig.add_gridspec(2, 2, width_ratios=[1.3, 1], height_ratios=[1.2, 1])
     unit_ax = fig.add_subplot(grid[0, 1])
     panels = {
@@ -224,7 +207,7 @@ def state_gradient_stepper(T: int = 12, input_size: int = 2, hidden_size: int = 
     return FigureStepper(fig, controls, [["play", "t"], ["mode"], ["loss"], ["keep_bias", "scale"]], update, panels)
 
 
-@_styled
+@styled
 def gate_gradient_explorer(T: int = 12, input_size: int = 2, hidden_size: int = 3, seed: int = 0) -> FigureStepper:
     """``δZ`` over time and gates, one step's blocks, and what the keep gate's bias does to them.
 
@@ -232,7 +215,7 @@ def gate_gradient_explorer(T: int = 12, input_size: int = 2, hidden_size: int = 
     gate, so ``f(1 - f)`` and with it ``δZ_f`` shrink).
     """
     controls = {**_time_controls(T, backward=True), "keep_bias": _keep_bias_slider(limit=8.0)}
-    fig = _figure(11, 7.4)
+    fig = stepper_figure(11, 7.4)
     grid = fig.add_gridspec(2, 2, width_ratios=[1.3, 1], height_ratios=[0.9, 1])
     heat_ax = fig.add_subplot(grid[0, :])
     panels = {
@@ -263,7 +246,7 @@ def gate_gradient_explorer(T: int = 12, input_size: int = 2, hidden_size: int = 
     return FigureStepper(fig, controls, [["play", "t"], ["keep_bias"]], update, panels)
 
 
-@_styled
+@styled
 def weight_gradient_stepper(T: int = 12, input_size: int = 2, hidden_size: int = 3, seed: int = 0) -> FigureStepper:
     """Accumulate ``δW = Σ_t δZ_t I_tᵀ`` one step at a time, from t = T down to 1.
 
@@ -273,7 +256,7 @@ def weight_gradient_stepper(T: int = 12, input_size: int = 2, hidden_size: int =
     _, grads = _trace_and_grads(T, input_size, hidden_size, seed)
     contributions, running = weight_gradient_shares(grads)  # (T, 4H, D+H) each
     limit = colour_limit(contributions, running)
-    fig = _figure(11, 7.2)
+    fig = stepper_figure(11, 7.2)
     grid = fig.add_gridspec(2, 2, height_ratios=[1.6, 1])
     panels = {"step": Heatmap(fig.add_subplot(grid[0, 0]), contributions[0].shape),
               "sum": Heatmap(fig.add_subplot(grid[0, 1]), contributions[0].shape)}
@@ -308,7 +291,7 @@ def weight_gradient_stepper(T: int = 12, input_size: int = 2, hidden_size: int =
     return FigureStepper(fig, controls, [["play", "t"]], update, panels)
 
 
-@_styled
+@styled
 def chain_rule_explorer(s: float = 0.5, o: float = 0.8, f: float = 0.6) -> FigureStepper:
     """The chain rule on a scalar graph where ``s`` reaches ``L`` along two paths.
 
@@ -319,7 +302,7 @@ def chain_rule_explorer(s: float = 0.5, o: float = 0.8, f: float = 0.6) -> Figur
     slider = functools.partial(widgets.FloatSlider, min=-2.0, max=2.0, step=0.05, continuous_update=True)
     controls = {"s": slider(value=s, description="s"), "o": slider(value=o, description="o"),
                 "f": slider(value=f, description="f")}
-    fig = _figure(9.5, 5.6)
+    fig = stepper_figure(9.5, 5.6)
     panels = {"graph": ScalarGraphDiagram(fig.add_subplot(), title="forward values, and gradients flowing back")}
 
     def update():
@@ -349,7 +332,7 @@ def _cut_off_message(curves) -> str | None:
     return None
 
 
-@_styled
+@styled
 def gradient_decay_explorer(T: int = 100, T_max: int = 300) -> FigureStepper:
     """How far back the gradient of a last-step loss reaches: LSTM ``‖δS_t‖`` against RNN ``‖δh_t‖``.
 
@@ -361,7 +344,7 @@ def gradient_decay_explorer(T: int = 100, T_max: int = 300) -> FigureStepper:
                 "keep_bias": _keep_bias_slider(value=0.0, limit=8.0),
                 "scale": widgets.FloatLogSlider(value=1.0, base=2, min=-2, max=3, step=0.25, description="W scale ×",
                                                 continuous_update=False, readout_format=".2f")}
-    fig = _figure(10, 5.4)
+    fig = stepper_figure(10, 5.4)
     panels = {"curves": DecayCurves(fig.add_subplot(), T_max=T_max), "warning": WarningText(fig, y=0.62)}
     compute = lru_cache(maxsize=128)(gradient_decay)
 
@@ -388,7 +371,7 @@ def _character(char: str) -> str:
     return "newline" if char == "\n" else "space" if char == " " else repr(char)
 
 
-@_styled
+@styled
 def text_unit_stepper(params: LSTMParams | None = None, vocab: CharVocab | None = None, text: str | None = None,
                       units=None, width: int = 60) -> FigureStepper:
     """Inside a character model: ``text`` coloured by one unit's cell state or gate, step by step.
@@ -429,7 +412,7 @@ def text_unit_stepper(params: LSTMParams | None = None, vocab: CharVocab | None 
                 "show": widgets.ToggleButtons(options=TEXT_QUANTITIES, value="s", description="colour by",
                                               style={"button_width": "auto"})}
     rows = text_rows(text, width)
-    fig = _figure(11, 4.3 + 0.3 * rows)
+    fig = stepper_figure(11, 4.3 + 0.3 * rows)
     grid = fig.add_gridspec(2, 2, height_ratios=[0.3 * rows + 0.3, 4.0], width_ratios=[1, 1.1])
     panels = {"text": TextColors(fig.add_subplot(grid[0, :]), text, width=width),
               "diagram": CellDiagram(fig.add_subplot(grid[1, 0])),
