@@ -1,9 +1,15 @@
-"""What several tests share: the modules of tools/, WCAG contrast, and the environment of parallel runs."""
+"""What several tests share: the modules of tools/, WCAG contrast, the environment of parallel
+runs, and starting and stopping a local server."""
 
 import importlib
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
+import pytest
 from matplotlib.colors import to_rgb
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,3 +38,38 @@ def contrast(one, other) -> float:
 # each get one BLAS thread. OpenBLAS otherwise starts a thread per core in every process,
 # and four busy threads on two cores made the two robustness runs take 93 s instead of 50 s.
 ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_server(server: subprocess.Popen, url: str, log: Path, hang_guard_s: float) -> None:
+    """Until ``url`` answers 200. Slow is fine (a busy machine); a server that exits fails at once,
+    with its ``log``, and one still not answering after ``hang_guard_s`` is taken to hang."""
+    deadline = time.monotonic() + hang_guard_s
+    while True:
+        if server.poll() is not None:
+            pytest.fail(f"the server exited with {server.returncode}:\n{log.read_text()[-6000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"the server hung: {url} not answering after {hang_guard_s} s:\n{log.read_text()[-6000:]}")
+        time.sleep(0.3)
+
+
+def stop(server: subprocess.Popen, timeout_s: float = 15) -> None:
+    """Terminate ``server``, and kill it if it does not end within ``timeout_s``."""
+    server.terminate()
+    try:
+        server.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=timeout_s)

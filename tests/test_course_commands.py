@@ -3,19 +3,18 @@ thin wrapper; and the students' JupyterLab, which shows no grading or hub tools.
 
 import json
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
-from course_tools import load_tool
+from course_tools import free_port, load_tool, stop, wait_for_server
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = load_tool("__main__")
+HANG_GUARD_S = 1800  # only against a hang: a busy machine may be slow, never this slow
 COMMANDS = ("lab", "test", "check", "student", "notebooks", "exercises", "grading", "site", "bench")
 
 
@@ -63,12 +62,6 @@ def test_the_environment_is_installed_once_per_pyproject_and_set_of_extras(tmp_p
     assert calls and calls[-1][-1] == ".[lab,test,grade]"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _status(url: str) -> int:
     try:
         with urllib.request.urlopen(url, timeout=30) as response:
@@ -84,21 +77,16 @@ def test_the_students_lab_enables_no_grading_or_hub_extension(tmp_path):
     environment) they are installed."""
     pytest.importorskip("nbgrader", reason="nbgrader is not installed here, so there is nothing to hide")
     command, env = COURSE.lab_command(Path(sys.executable))
-    port, token = _free_port(), "students-lab-test"
+    port, token = free_port(), "students-lab-test"
     env = dict(env, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_DATA_DIR=str(tmp_path / "data"))
-    server = subprocess.Popen([*command, "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-                               f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    log_path = tmp_path / "server.log"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen([*command, "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+                                   f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False"],
+                                  cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        while True:  # until the server answers; it may be slow on a busy machine, so no clock
-            if server.poll() is not None:
-                pytest.fail(f"jupyter lab exited: {server.stderr.read()[-3000:]}")
-            try:
-                if _status(f"{base}/api?token={token}") == 200:
-                    break
-            except OSError:
-                time.sleep(0.3)
+        wait_for_server(server, f"{base}/api?token={token}", log_path, HANG_GUARD_S)
         assert _status(f"{base}/formgrader?token={token}") == 404  # nbgrader's lecturer tools
         assert _status(f"{base}/assignments?token={token}") == 404
         assert _status(f"{base}/git-pull?repo=x&token={token}") == 404  # nbgitpuller
@@ -110,8 +98,4 @@ def test_the_students_lab_enables_no_grading_or_hub_extension(tmp_path):
         assert "@jupyter/nbgrader" in disabled, disabled
         assert "@jupyterlab/apputils-extension:announcements" in disabled  # no news prompt (it needs the internet)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server, timeout_s=30)

@@ -18,14 +18,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+from course_tools import free_port, stop, wait_for_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -58,12 +57,6 @@ def chromium_path() -> str | None:
     return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def lab_server(tmp_path_factory):
     """A JupyterLab server on a copy of notebooks/ (the stored notebooks are never touched)."""
@@ -73,7 +66,7 @@ def lab_server(tmp_path_factory):
         path = home / "settings" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"), "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
     log = open(home / "server.log", "w")
@@ -84,31 +77,13 @@ def lab_server(tmp_path_factory):
         cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        # Ready when it answers; failed when it exits. Slow is fine (a busy machine).
-        deadline = time.monotonic() + HANG_GUARD_S
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"JupyterLab exited with {server.returncode}:\n{(home / 'server.log').read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/api", timeout=10) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"JupyterLab hung: not ready after {HANG_GUARD_S} s:\n{(home / 'server.log').read_text()}")
-            time.sleep(0.3)
+        wait_for_server(server, f"{url}/api", home / "server.log", HANG_GUARD_S)
         # Warm up: the first request for kernel specs is slow on a fresh server, and a page
         # that opens a notebook before it returns asks which kernel to start.
         urllib.request.urlopen(f"{url}/api/kernelspecs", timeout=HANG_GUARD_S).close()
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=15)
+        stop(server)
         log.close()
 
 
