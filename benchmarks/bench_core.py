@@ -81,7 +81,7 @@ def numpy_case(T, B, D, H):
 
     def run():
         trace = lstm_forward(params, x)
-        return lstm_backward(params, trace, dh)
+        return lstm_backward(trace, dh)
 
     return run
 

@@ -15,12 +15,12 @@ article's linear simplification (every σ and tanh the identity, b = 0) is
 >>> trace = lstm_forward(params, x)
 >>> trace.h.shape
 (5, 2, 4)
->>> grads = lstm_backward(params, trace, dh_loss=np.ones_like(trace.h))
+>>> grads = lstm_backward(trace, dh_loss=np.ones_like(trace.h))
 >>> grads.dW.shape, grads.ds.shape
 ((16, 7), (5, 2, 4))
 """
 
-from . import layouts, measures
+from . import layouts
 from .activations import sigmoid
 from .cell import StepGrads, StepTrace, lstm_step_backward, lstm_step_forward
 from .gradcheck import gradcheck, numerical_gradient, numerical_lstm_gradients, relative_error
@@ -47,8 +47,9 @@ from .sequence import LSTMGrads, LSTMTrace, lstm_backward, lstm_forward
 
 __version__ = "0.2.0"
 
-# The figures (lstm_core.figures) and the exercise checks (lstm_core.exercises) are built
-# on this engine; it never imports from them.
+# The course is built on this engine and comes with the `course` extra (lstm_core._course):
+# the figures (lstm_core.figures), the exercise checks (lstm_core.checks) and the lessons'
+# measures and data (lstm_core.lessons). The engine never imports from them, and needs numpy alone.
 
 __all__ = [
     "GATE_ORDER",
@@ -89,7 +90,6 @@ __all__ = [
     "lstm_forward",
     "lstm_step_backward",
     "lstm_step_forward",
-    "measures",
     "mse_loss",
     "numerical_gradient",
     "numerical_lstm_gradients",

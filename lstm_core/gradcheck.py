@@ -1,7 +1,7 @@
 """Gradient checking: compare backpropagation with central finite differences.
 
 The loss used for the LSTM is ``L = Σ_t g_t · h_t`` for a fixed array ``dh_loss``: its
-gradient with respect to every ``h_t`` is exactly ``g_t``, so ``lstm_backward(params,
+gradient with respect to every ``h_t`` is exactly ``g_t``, so ``lstm_backward(
 trace, dh_loss)`` must reproduce the finite differences of ``L`` with respect to anything.
 """
 
@@ -149,7 +149,7 @@ def gradcheck(
     trace = lstm_forward(params, x, h0, s0, linear)
     if dh_loss is None:
         dh_loss = np.random.default_rng(seed).standard_normal(trace.h.shape)
-    grads = lstm_backward(params, trace, dh_loss)
+    grads = lstm_backward(trace, dh_loss)
     analytic = {"W": grads.dW, "b": grads.db, "x": grads.dx, "h0": grads.dh0,
                 "s0": grads.ds0, "h": grads.dh, "s": grads.ds}
     numeric = numerical_lstm_gradients(params, trace.x, dh_loss, trace.h0, trace.s0, linear, wrt, eps)

@@ -118,16 +118,17 @@ def rnn_forward(params: RNNParams, x, h0=None) -> RNNTrace:
     return RNNTrace(params=params, x=x.copy(), h0=h0.copy(), h=h_all)
 
 
-def rnn_backward(params: RNNParams, trace: RNNTrace, dh_loss, dh_next=None) -> RNNGrads:
+def rnn_backward(trace: RNNTrace, dh_loss, dh_next=None) -> RNNGrads:
     """Backpropagation through time for the RNN.
 
+    ``trace`` is an :class:`RNNTrace` from :func:`rnn_forward` (it holds the parameters);
     ``dh_loss`` is like ``trace.h``: ``g_t = ∂L/∂h_t``, the loss's direct term at each step
     (docs/notation.md); ``dh_next`` (like ``trace.h0``) is what arrives at the
     last step from beyond the sequence, zeros if None. The names are those of
     :mod:`lstm_core.sequence`'s table.
     """
-    check_params(params, RNNParams)
-    check_trace(params, trace, RNNTrace, "rnn_forward")
+    check_trace(trace, RNNTrace, "rnn_forward")
+    params = trace.params
     dh_loss = as_float_array("dh_loss", dh_loss)
     check_shape("dh_loss", dh_loss, trace.h.shape, "like trace.h")
     dh_next = array_or_zeros("dh_next", dh_next, trace.h0.shape, "like trace.h0")  # (B, H)

@@ -240,13 +240,12 @@ def lstm_forward(params: LSTMParams, x, h0=None, s0=None, linear: bool = False) 
                      squashed_s=squashed_all, h=h_all, linear=bool(linear))
 
 
-def lstm_backward(params: LSTMParams, trace: LSTMTrace, dh_loss, dh_next=None, ds_via_next=None) -> LSTMGrads:
+def lstm_backward(trace: LSTMTrace, dh_loss, dh_next=None, ds_via_next=None) -> LSTMGrads:
     """Backpropagation through time.
 
     Parameters
     ----------
-    params : the LSTMParams that produced ``trace``
-    trace : LSTMTrace from :func:`lstm_forward`
+    trace : LSTMTrace from :func:`lstm_forward`; it holds the parameters that produced it
     dh_loss : (T, B, H) or (T, H), like ``trace.h``: ``g_t = ∂L/∂h_t``, the loss's direct
         term at each step (zero where the loss does not read ``h_t``)
     dh_next, ds_via_next : (B, H) or (H,), ``δh_next`` and path 2 at the last step: what
@@ -257,8 +256,8 @@ def lstm_backward(params: LSTMParams, trace: LSTMTrace, dh_loss, dh_next=None, d
     LSTMGrads with ``dW``, ``db``, ``dx``, ``dh0``, ``ds0`` and, per step, ``dh``,
     ``ds`` and its two paths ``ds_via_h`` and ``ds_via_next``, ``dgates``, ``dz``.
     """
-    check_params(params)
-    check_trace(params, trace, LSTMTrace, "lstm_forward")
+    check_trace(trace, LSTMTrace, "lstm_forward")
+    params = trace.params
     dh_loss = as_float_array("dh_loss", dh_loss)
     check_shape("dh_loss", dh_loss, trace.h.shape, "like trace.h")
     dh_next = array_or_zeros("dh_next", dh_next, trace.h0.shape, "like trace.h0")  # (B, H) or (H,)

@@ -80,7 +80,7 @@ def _step(params, readout, x, y, loss: str, state=None):
         dh = np.zeros_like(trace.h)
         dh[-1] = readout_grads.dh
     # The gradient stops at the window's first step: nothing flows into h0 or s0 (the truncation).
-    return value, backward(params, trace, dh), readout_grads, trace
+    return value, backward(trace, dh), readout_grads, trace
 
 
 def evaluate(params, readout, x, y, loss: str = "mse") -> float:
@@ -112,7 +112,7 @@ def train(task, params, readout: ReadoutParams, optimizer: Optimizer, steps: int
         backpropagation through time. Each batch starts from the ``h`` and ``S`` the previous
         batch ended with (the forward pass flows on; the gradient stops at the window's
         edge), and from zeros again every ``n`` steps, when ``task`` starts a new pass
-        through its data (for :class:`~lstm_core.data.TextStreams`, ``n = streams.windows``)
+        through its data (for :class:`~lstm_core.lessons.data.TextStreams`, ``n = streams.windows``)
 
     Returns a :class:`History`; the arguments are not changed. If a gradient overflows
     (inf or nan), training stops there and ``History.diverged_at`` says at which step.

@@ -36,7 +36,7 @@ def test_forward_and_gradients_match_pytorch(T, B, D, H):
     b = (lstm.bias_ih_l0 + lstm.bias_hh_l0).detach().numpy()
     params = LSTMParams(_reorder(np.hstack([W_ih, W_hh]), H), _reorder(b, H))
     trace = lstm_forward(params, x.detach().numpy(), h0[0].detach().numpy(), c0[0].detach().numpy())
-    grads = lstm_backward(params, trace, dh.numpy())
+    grads = lstm_backward(trace, dh.numpy())
 
     np.testing.assert_allclose(trace.h, out.detach().numpy(), rtol=1e-12, atol=1e-14)
     dW_torch = np.hstack([lstm.weight_ih_l0.grad.numpy(), lstm.weight_hh_l0.grad.numpy()])

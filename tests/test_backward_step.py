@@ -202,7 +202,7 @@ def test_asks_for_the_gradients_of_one_step():
     params, _, _, _ = one_step()
     trace = lc.lstm_forward(params, np.ones((3, 3)))
     with pytest.raises(TypeError, match="StepGrads"):
-        stills.plot_backward_step(lc.lstm_backward(params, trace, np.ones((3, 4))))
+        stills.plot_backward_step(lc.lstm_backward(trace, np.ones((3, 4))))
 
 
 def test_a_loss_gradient_of_the_wrong_shape_is_refused():

@@ -1,9 +1,9 @@
-"""The toy tasks and the shipped text (lstm_core.data)."""
+"""The toy tasks and the shipped text (lstm_core.lessons.data)."""
 
 import numpy as np
 import pytest
 
-from lstm_core.data import CharVocab, TextStreams, adding_problem, char_batches, echo_task, lesson_problem, load_text
+from lstm_core.lessons.data import CharVocab, TextStreams, adding_problem, char_batches, echo_task, lesson_problem, load_text
 
 
 def test_adding_problem_marks_two_steps_and_sums_them():

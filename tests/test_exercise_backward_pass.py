@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 import lstm_core as lc
-from lstm_core import exercises
-from lstm_core.exercises import backward_pass
-from lstm_core.exercises.backward_pass import backward_through_time_exercise
+from lstm_core import checks
+from lstm_core.checks import backward_pass
+from lstm_core.checks.backward_pass import backward_through_time_exercise
 
 # ------------------------------------------- the student's step functions (notebooks 02-04)
 
@@ -156,14 +156,14 @@ IDS = [f"{mistake}-{number}" for number, (_, mistake) in enumerate(WRONG)]
 
 @pytest.mark.parametrize("function", RIGHT, ids=lambda f: f.__name__)
 def test_a_right_answer_passes_in_one_line(function):
-    result = exercises.check_backward_through_time(function)
+    result = checks.check_backward_through_time(function)
     assert result.passed and result.mistake is None, result.message
     assert str(result) == "✓ backward_through_time: correct on 5 cases"
 
 
 @pytest.mark.parametrize("function, mistake", WRONG, ids=IDS)
 def test_each_mistake_gets_exactly_its_diagnosis(function, mistake):
-    result = exercises.check_backward_through_time(function)
+    result = checks.check_backward_through_time(function)
     assert not result.passed
     assert result.mistake == mistake, result.message
     assert result.message.startswith("✗ backward_through_time: ") and "\n" not in result.message
@@ -175,7 +175,7 @@ def test_every_modelled_mistake_has_a_wrong_function_above():
 
 
 def test_the_messages_name_the_mistake():
-    messages = {mistake: exercises.check_backward_through_time(function).message for function, mistake in WRONG}
+    messages = {mistake: checks.check_backward_through_time(function).message for function, mistake in WRONG}
     assert "δh_next is not added" in messages["dh_next_not_added"]
     assert "δS is not carried back" in messages["ds_not_carried"]
     assert "without the keep gate" in messages["ds_without_f"] and "δS_t ⊙ f_t" in messages["ds_without_f"]
@@ -194,16 +194,16 @@ def test_the_messages_name_the_mistake():
 
 
 def test_a_partial_mistake_names_the_output_it_is_in():
-    only_dW = exercises.check_backward_through_time(WRONG[10][0])
+    only_dW = checks.check_backward_through_time(WRONG[10][0])
     assert only_dW.message.endswith("(in δW)")
-    both = exercises.check_backward_through_time(WRONG[9][0])
+    both = checks.check_backward_through_time(WRONG[9][0])
     assert both.message.endswith("(in δW, δb)")
 
 
 def test_mutation_names_what_was_changed():
-    assert "dh_loss" in exercises.check_backward_through_time(_dh_accumulated_in_place).message
-    assert "steps (the list itself" in exercises.check_backward_through_time(_steps_reversed_in_place).message
-    assert "steps[1].s" in exercises.check_backward_through_time(_state_changed_in_place).message
+    assert "dh_loss" in checks.check_backward_through_time(_dh_accumulated_in_place).message
+    assert "steps (the list itself" in checks.check_backward_through_time(_steps_reversed_in_place).message
+    assert "steps[1].s" in checks.check_backward_through_time(_state_changed_in_place).message
 
 
 def test_the_modelled_mistakes_are_told_apart_on_every_case():
@@ -265,7 +265,7 @@ def test_not_implemented_yet_is_reported_not_raised():
     def student(W, steps, dh_loss):
         raise NotImplementedError("write the loop over time")
 
-    result = exercises.check_backward_through_time(student)
+    result = checks.check_backward_through_time(student)
     assert result.mistake == "not_implemented"
     assert "not implemented yet" in result.message and "backward_through_time" in result.message
 
@@ -276,21 +276,21 @@ def test_an_unexpected_mistake_reports_the_largest_error_and_where():
         dx[1, 0] += 0.5
         return dW, db, dx
 
-    result = exercises.check_backward_through_time(dx_off_at_step_2)
+    result = checks.check_backward_through_time(dx_off_at_step_2)
     assert result.mistake == "unknown"
     assert "largest error 0.5 in dx[1, 0] (step t = 2)" in result.message
 
 
 def test_other_exceptions_and_missing_returns_are_named():
-    result = exercises.check_backward_through_time(lambda W, steps, dh_loss: steps[0].ds)
+    result = checks.check_backward_through_time(lambda W, steps, dh_loss: steps[0].ds)
     assert result.mistake == "exception" and "AttributeError" in result.message
-    result = exercises.check_backward_through_time(lambda W, steps, dh_loss: None)
+    result = checks.check_backward_through_time(lambda W, steps, dh_loss: None)
     assert result.mistake == "wrong_output" and "return" in result.message
 
 
 def test_a_check_needs_a_function():
     with pytest.raises(TypeError, match="needs your function"):
-        exercises.check_backward_through_time(np.zeros(3))
+        checks.check_backward_through_time(np.zeros(3))
 
 
 def test_the_cases_have_several_sizes_with_H_1_and_H_not_D():
@@ -310,7 +310,7 @@ def delegating_to_lstm_backward(W, steps, dh_loss):
     x = np.array([step.x for step in steps])
     params = lc.LSTMParams(W, b)
     trace = lc.lstm_forward(params, x, steps[0].h_prev, steps[0].s_prev)
-    grads = lc.lstm_backward(params, trace, dh_loss)
+    grads = lc.lstm_backward(trace, dh_loss)
     assert grads.dx.shape[1] == D
     return grads.dW, grads.db, grads.dx
 
@@ -337,7 +337,7 @@ def test_a_function_that_calls_the_engines_backward_does_not_pass(function):
     steps_and_all = backward_through_time_exercise().cases[0].args
     right = backward_through_time_exercise().cases[0].expected
     np.testing.assert_allclose(function(*steps_and_all)[0], right[0], rtol=1e-10)  # its numbers are right
-    result = exercises.check_backward_through_time(function)
+    result = checks.check_backward_through_time(function)
     assert not result.passed and result.mistake == "engine_backward_called"
     assert "calls the engine's" in result.message and "write the loop over time" in result.message
 
@@ -345,12 +345,12 @@ def test_a_function_that_calls_the_engines_backward_does_not_pass(function):
 def test_the_watch_ends_with_the_check():
     import sys
     before = sys.getprofile()
-    exercises.check_backward_through_time(delegating_to_lstm_backward)
+    checks.check_backward_through_time(delegating_to_lstm_backward)
     assert sys.getprofile() is before
 
 
 def test_two_outputs_where_three_belong_are_counted():
-    result = exercises.check_backward_through_time(lambda W, steps, dh_loss: backward_through_time(W, steps, dh_loss)[:2])
+    result = checks.check_backward_through_time(lambda W, steps, dh_loss: backward_through_time(W, steps, dh_loss)[:2])
     assert result.message == "✗ backward_through_time: should return 3 arrays (a tuple), got a tuple of 2"
 
 
@@ -359,20 +359,20 @@ def test_two_outputs_where_three_belong_are_counted():
 
 def test_each_output_is_checked_on_its_own_with_its_own_diagnosis():
     wrong_dW = lambda W, st, d: with_engine_names(W, st, d, I_of=lambda step: np.concatenate([step.x, step.h]))  # noqa: E731
-    results = {output: exercises.check_backward_through_time(wrong_dW, output=output) for output in ("dW", "db", "dx")}
+    results = {output: checks.check_backward_through_time(wrong_dW, output=output) for output in ("dW", "db", "dx")}
     assert results["db"].passed and str(results["db"]) == "✓ backward_through_time (δb): correct on 5 cases"
     assert results["dx"].passed
     assert results["dW"].mistake == "I_with_h_t"
     assert results["dW"].message.startswith("✗ backward_through_time (δW): looks like δW's last H columns")
     wrong_dx = lambda W, st, d: with_engine_names(W, st, d, dx_appended=True)  # noqa: E731
-    assert exercises.check_backward_through_time(wrong_dx, output="dx").mistake == "dx_reversed"
-    assert exercises.check_backward_through_time(wrong_dx, output="dW").passed
+    assert checks.check_backward_through_time(wrong_dx, output="dx").mistake == "dx_reversed"
+    assert checks.check_backward_through_time(wrong_dx, output="dW").passed
     with pytest.raises(ValueError, match="output must be one of"):
-        exercises.check_backward_through_time(backward_through_time, output="W")
+        checks.check_backward_through_time(backward_through_time, output="W")
 
 
 def test_each_output_still_needs_all_three_returned():
-    result = exercises.check_backward_through_time(lambda W, st, d: backward_through_time(W, st, d)[:2], output="dW")
+    result = checks.check_backward_through_time(lambda W, st, d: backward_through_time(W, st, d)[:2], output="dW")
     assert result.message == "✗ backward_through_time (δW): should return 3 arrays (a tuple), got a tuple of 2"
 
 
@@ -380,7 +380,7 @@ def test_the_hidden_cases_are_other_sequences_and_a_right_loop_passes_them():
     visible, hidden = backward_through_time_exercise(), backward_through_time_exercise(hidden=True)
     assert {case.args[2].shape for case in visible.cases} != {case.args[2].shape for case in hidden.cases}
     assert 1 in {case.args[2].shape[1] for case in hidden.cases}
-    result = exercises.check_backward_through_time(backward_through_time, output="dx", hidden=True)
+    result = checks.check_backward_through_time(backward_through_time, output="dx", hidden=True)
     assert str(result) == "✓ backward_through_time (δx), hidden cases: correct on 5 cases"
-    delegated = exercises.check_backward_through_time(the_engine, output="db", hidden=True)
+    delegated = checks.check_backward_through_time(the_engine, output="db", hidden=True)
     assert delegated.mistake == "engine_backward_called"

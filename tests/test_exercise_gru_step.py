@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import lstm_core as lc
-from lstm_core import exercises, sigmoid
-from lstm_core.exercises.checker import CASE_SIZES, HIDDEN_CASE_SIZES
-from lstm_core.exercises.gru_step import gru_step_backward_exercise
+from lstm_core import checks, sigmoid
+from lstm_core.checks.checker import CASE_SIZES, HIDDEN_CASE_SIZES
+from lstm_core.checks.gru_step import gru_step_backward_exercise
 
 # ------------------------------------------------------- a student's answer, by equation
 
@@ -69,7 +69,7 @@ WRONG = [
 
 
 def test_a_right_answer_passes_in_one_line():
-    result = exercises.check_gru_step_backward(gru_step_backward)
+    result = checks.check_gru_step_backward(gru_step_backward)
     assert result.passed and result.mistake is None
     assert result.message == "✓ gru_step_backward: correct on 5 cases"
 
@@ -87,7 +87,7 @@ def test_the_check_compares_with_the_engine():
 
 @pytest.mark.parametrize("function, mistake", WRONG, ids=[f"{m}-{k}" for k, (_, m) in enumerate(WRONG)])
 def test_each_mistake_gets_exactly_its_diagnosis(function, mistake):
-    result = exercises.check_gru_step_backward(function)
+    result = checks.check_gru_step_backward(function)
     assert not result.passed
     assert result.mistake == mistake, result.message
     assert result.message.startswith("✗ gru_step_backward: looks like ") and "\n" not in result.message
@@ -98,7 +98,7 @@ def test_every_modelled_mistake_has_a_wrong_function_above():
 
 
 def test_the_issue_s_mistakes_read_as_such():
-    messages = {mistake: exercises.check_gru_step_backward(function).message for function, mistake in WRONG}
+    messages = {mistake: checks.check_gru_step_backward(function).message for function, mistake in WRONG}
     assert "direct path z_t ⊙ δh_t is missing" in messages["direct_path_missing"]
     assert "(1 - z_t) and z_t are swapped" in messages["one_minus_z"]
     assert "sign of δz_t" in messages["update_gate_sign"]
@@ -117,7 +117,7 @@ def test_a_mistake_in_one_part_names_where_it_shows():
         dW_h[2 * H:] = np.outer(dZ[2 * H:], args[2])
         return dh_prev, dZ, dW_x, dW_h
 
-    result = exercises.check_gru_step_backward(dW_h_without_r)
+    result = checks.check_gru_step_backward(dW_h_without_r)
     assert result.mistake == "reset_missing_in_n"
     assert result.message.endswith("(in δW_h's n rows)"), result.message
 
@@ -130,14 +130,14 @@ def test_an_unexpected_mistake_reports_the_largest_error_and_where():
         dZ[H + 1 if H > 1 else H] += 0.5  # in δZ_z
         return dh_prev, dZ, dW_x, dW_h
 
-    result = exercises.check_gru_step_backward(off_in_one_entry)
+    result = checks.check_gru_step_backward(off_in_one_entry)
     assert result.mistake == "unknown"
     assert result.message.startswith("✗ gru_step_backward: wrong in δZ_z; ") and "largest error 0.5 in dZ[" in \
         result.message and "(gate z, unit" in result.message, result.message
 
 
 def test_the_usual_slips_of_form_are_named():
-    check = exercises.check_gru_step_backward
+    check = checks.check_gru_step_backward
     assert check(lambda *a: None).mistake == "wrong_output"
     assert check(lambda *a: gru_step_backward(*a)[:3]).message == \
         "✗ gru_step_backward: should return 4 arrays (a tuple), got a tuple of 3"
@@ -180,7 +180,7 @@ def _lesson_sized(dh, x, h_prev, r, z, n, hn, W_h):
 
 
 def test_a_function_with_the_lessons_sizes_written_in_does_not_pass():
-    result = exercises.check_gru_step_backward(_lesson_sized)
+    result = checks.check_gru_step_backward(_lesson_sized)
     assert not result.passed and result.mistake == "exception", result.message
 
 
@@ -188,7 +188,7 @@ def test_the_hidden_cases_pass_a_right_answer_and_not_one_tuned_to_the_visible_c
     visible, hidden = gru_step_backward_exercise(), gru_step_backward_exercise(hidden=True)
     assert not any(np.array_equal(a.args[0], b.args[0]) for a in visible.cases for b in hidden.cases
                    if a.args[0].shape == b.args[0].shape)
-    assert str(exercises.check_gru_step_backward(gru_step_backward, hidden=True)) == \
+    assert str(checks.check_gru_step_backward(gru_step_backward, hidden=True)) == \
         "✓ gru_step_backward, hidden cases: correct on 5 cases"
 
     def tuned(*args):
@@ -197,8 +197,8 @@ def test_the_hidden_cases_pass_a_right_answer_and_not_one_tuned_to_the_visible_c
                 return case.expected
         return tuple(np.zeros(1) for _ in range(4))
 
-    assert exercises.check_gru_step_backward(tuned).passed
-    result = exercises.check_gru_step_backward(tuned, hidden=True)
+    assert checks.check_gru_step_backward(tuned).passed
+    result = checks.check_gru_step_backward(tuned, hidden=True)
     assert not result.passed and result.message.startswith("✗ gru_step_backward, hidden cases: ")
 
 

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from lstm_core import exercises, sigmoid
-from lstm_core.exercises.forward_pass import lstm_step_exercise
-from lstm_core.exercises.gate_gradients import gate_gradients_exercise
-from lstm_core.exercises.state_gradient import state_gradient_exercise
-from lstm_core.exercises.weight_update import input_gradient_exercise, sgd_update_exercise, weight_gradients_exercise
+from lstm_core import checks, sigmoid
+from lstm_core.checks.forward_pass import lstm_step_exercise
+from lstm_core.checks.gate_gradients import gate_gradients_exercise
+from lstm_core.checks.state_gradient import state_gradient_exercise
+from lstm_core.checks.weight_update import input_gradient_exercise, sgd_update_exercise, weight_gradients_exercise
 
 # ------------------------------------------------------------ right answers, by equation
 
@@ -52,12 +52,12 @@ def sgd_update(W, dW, lr):
 
 
 RIGHT = {
-    exercises.check_lstm_step: lstm_step,
-    exercises.check_state_gradient: state_gradient,
-    exercises.check_gate_gradients: gate_gradients,
-    exercises.check_input_gradient: input_gradient,
-    exercises.check_weight_gradients: weight_gradients,
-    exercises.check_sgd_update: sgd_update,
+    checks.check_lstm_step: lstm_step,
+    checks.check_state_gradient: state_gradient,
+    checks.check_gate_gradients: gate_gradients,
+    checks.check_input_gradient: input_gradient,
+    checks.check_weight_gradients: weight_gradients,
+    checks.check_sgd_update: sgd_update,
 }
 
 # ---------------------------------------------------- deliberately wrong, one mistake each
@@ -91,44 +91,44 @@ def _split_swapped(W, dz):
 
 WRONG = [
     # one forward step
-    (exercises.check_lstm_step, lambda *a: lstm_step(*a, order="iafo"), "gates_wrong_order"),
-    (exercises.check_lstm_step, lambda *a: lstm_step(*a, order="ofia"), "gates_wrong_order"),
-    (exercises.check_lstm_step, lambda *a: lstm_step(*a, squash=lambda s: s), "h_without_tanh"),
-    (exercises.check_lstm_step, lambda *a: lstm_step(*a, candidate=sigmoid), "candidate_sigmoid"),
-    (exercises.check_lstm_step, lambda *a: lstm_step(*a, bias=False), "bias_missing"),
-    (exercises.check_lstm_step, lambda *a: lstm_step(*a, x_first=False), "input_order"),
-    (exercises.check_lstm_step, lambda *a: lstm_step(*a, forget_all=True), "keep_term_missing"),
-    (exercises.check_lstm_step, lambda *a: lstm_step(*a, s_first=True), "outputs_swapped"),
+    (checks.check_lstm_step, lambda *a: lstm_step(*a, order="iafo"), "gates_wrong_order"),
+    (checks.check_lstm_step, lambda *a: lstm_step(*a, order="ofia"), "gates_wrong_order"),
+    (checks.check_lstm_step, lambda *a: lstm_step(*a, squash=lambda s: s), "h_without_tanh"),
+    (checks.check_lstm_step, lambda *a: lstm_step(*a, candidate=sigmoid), "candidate_sigmoid"),
+    (checks.check_lstm_step, lambda *a: lstm_step(*a, bias=False), "bias_missing"),
+    (checks.check_lstm_step, lambda *a: lstm_step(*a, x_first=False), "input_order"),
+    (checks.check_lstm_step, lambda *a: lstm_step(*a, forget_all=True), "keep_term_missing"),
+    (checks.check_lstm_step, lambda *a: lstm_step(*a, s_first=True), "outputs_swapped"),
     # the two paths of δS_t
-    (exercises.check_state_gradient, lambda *a: state_gradient(*a, path2=False), "path2_missing"),
-    (exercises.check_state_gradient, lambda *a: state_gradient(*a, path1=False), "path1_missing"),
-    (exercises.check_state_gradient, lambda *a: state_gradient(*a, keep=lambda f, f_after: f), "keep_gate_of_this_step"),
-    (exercises.check_state_gradient, lambda *a: state_gradient(*a, keep=lambda f, f_after: 1.0), "keep_gate_missing"),
-    (exercises.check_state_gradient, lambda *a: state_gradient(*a, gate=False), "output_gate_missing"),
-    (exercises.check_state_gradient, lambda *a: state_gradient(*a, slope=np.ones_like), "activation_derivative_missing"),
-    (exercises.check_state_gradient, lambda *a: state_gradient(*a, slope=lambda s: 1 - s**2),
+    (checks.check_state_gradient, lambda *a: state_gradient(*a, path2=False), "path2_missing"),
+    (checks.check_state_gradient, lambda *a: state_gradient(*a, path1=False), "path1_missing"),
+    (checks.check_state_gradient, lambda *a: state_gradient(*a, keep=lambda f, f_after: f), "keep_gate_of_this_step"),
+    (checks.check_state_gradient, lambda *a: state_gradient(*a, keep=lambda f, f_after: 1.0), "keep_gate_missing"),
+    (checks.check_state_gradient, lambda *a: state_gradient(*a, gate=False), "output_gate_missing"),
+    (checks.check_state_gradient, lambda *a: state_gradient(*a, slope=np.ones_like), "activation_derivative_missing"),
+    (checks.check_state_gradient, lambda *a: state_gradient(*a, slope=lambda s: 1 - s**2),
      "activation_derivative_wrong_point"),
     # the gate gradients δZ
-    (exercises.check_gate_gradients, lambda *a: gate_gradients(*a, keep=a[6]), "s_instead_of_s_prev"),
-    (exercises.check_gate_gradients, lambda *a: gate_gradients(*a, slopes=False), "activation_derivative_missing"),
-    (exercises.check_gate_gradients, _slopes_at_the_wrong_point, "activation_derivative_wrong_point"),
-    (exercises.check_gate_gradients, lambda *a: gate_gradients(*a, order="ifoa"), "gates_wrong_order"),
-    (exercises.check_gate_gradients, lambda *a: gate_gradients(*a, do_from=a[0]), "do_from_ds"),
+    (checks.check_gate_gradients, lambda *a: gate_gradients(*a, keep=a[6]), "s_instead_of_s_prev"),
+    (checks.check_gate_gradients, lambda *a: gate_gradients(*a, slopes=False), "activation_derivative_missing"),
+    (checks.check_gate_gradients, _slopes_at_the_wrong_point, "activation_derivative_wrong_point"),
+    (checks.check_gate_gradients, lambda *a: gate_gradients(*a, order="ifoa"), "gates_wrong_order"),
+    (checks.check_gate_gradients, lambda *a: gate_gradients(*a, do_from=a[0]), "do_from_ds"),
     # δI_t = Wᵀ δZ_t
-    (exercises.check_input_gradient, _w_not_transposed, "W_instead_of_WT"),
-    (exercises.check_input_gradient, lambda W, dz: np.split(W @ dz, [2]), "W_instead_of_WT_shape"),
-    (exercises.check_input_gradient, _split_swapped, "split_swapped"),
+    (checks.check_input_gradient, _w_not_transposed, "W_instead_of_WT"),
+    (checks.check_input_gradient, lambda W, dz: np.split(W @ dz, [2]), "W_instead_of_WT_shape"),
+    (checks.check_input_gradient, _split_swapped, "split_swapped"),
     # δW and δb over T
-    (exercises.check_weight_gradients, lambda dz, I: (np.outer(dz[-1], I[-1]), dz[-1]), "last_step_only"),
-    (exercises.check_weight_gradients, lambda dz, I: (np.outer(dz[-1], I[-1]), dz.sum(axis=0)), "last_step_only"),
-    (exercises.check_weight_gradients, lambda dz, I: (np.outer(dz[0], I[0]), dz[0]), "first_step_only"),
-    (exercises.check_weight_gradients, lambda dz, I: (dz.T @ I / len(dz), dz.mean(axis=0)), "mean_over_time"),
-    (exercises.check_weight_gradients, lambda dz, I: (I.T @ dz, dz.sum(axis=0)), "dW_transposed"),
+    (checks.check_weight_gradients, lambda dz, I: (np.outer(dz[-1], I[-1]), dz[-1]), "last_step_only"),
+    (checks.check_weight_gradients, lambda dz, I: (np.outer(dz[-1], I[-1]), dz.sum(axis=0)), "last_step_only"),
+    (checks.check_weight_gradients, lambda dz, I: (np.outer(dz[0], I[0]), dz[0]), "first_step_only"),
+    (checks.check_weight_gradients, lambda dz, I: (dz.T @ I / len(dz), dz.mean(axis=0)), "mean_over_time"),
+    (checks.check_weight_gradients, lambda dz, I: (I.T @ dz, dz.sum(axis=0)), "dW_transposed"),
     # one gradient-descent step
-    (exercises.check_sgd_update, lambda W, dW, lr: W + lr * dW, "update_sign"),
-    (exercises.check_sgd_update, lambda W, dW, lr: W - dW, "learning_rate_missing"),
-    (exercises.check_sgd_update, lambda W, dW, lr: -lr * dW, "gradient_only"),
-    (exercises.check_sgd_update, _update_in_place, "mutated_input"),
+    (checks.check_sgd_update, lambda W, dW, lr: W + lr * dW, "update_sign"),
+    (checks.check_sgd_update, lambda W, dW, lr: W - dW, "learning_rate_missing"),
+    (checks.check_sgd_update, lambda W, dW, lr: -lr * dW, "gradient_only"),
+    (checks.check_sgd_update, _update_in_place, "mutated_input"),
 ]
 
 
@@ -174,7 +174,7 @@ def test_a_partial_mistake_names_the_gate_block_it_is_in():
         dz[2 * H:3 * H] = ds * s_prev
         return dz
 
-    result = exercises.check_gate_gradients(slope_missing_in_f)
+    result = checks.check_gate_gradients(slope_missing_in_f)
     assert result.mistake == "activation_derivative_missing"
     assert result.message.endswith("(in δZ_f)")
 
@@ -190,34 +190,34 @@ def test_not_implemented_yet_is_reported_not_raised(check):
 
 
 def test_an_unexpected_mistake_reports_the_largest_error_and_where():
-    result = exercises.check_gate_gradients(lambda *a: gate_gradients(*a) + np.eye(4 * len(a[0]))[2 * len(a[0]) + 1] * 0.5)
+    result = checks.check_gate_gradients(lambda *a: gate_gradients(*a) + np.eye(4 * len(a[0]))[2 * len(a[0]) + 1] * 0.5)
     assert result.mistake == "unknown"
     assert "largest error 0.5 in dz[7] (gate f, unit 2)" in result.message
 
 
 def test_a_nan_is_the_largest_error():
-    result = exercises.check_sgd_update(lambda W, dW, lr: W - lr * dW + np.where(W > 5, 0.0, np.nan))
+    result = checks.check_sgd_update(lambda W, dW, lr: W - lr * dW + np.where(W > 5, 0.0, np.nan))
     assert result.mistake == "unknown" and "largest error inf" in result.message and "got nan" in result.message
 
 
 def test_other_exceptions_are_named_not_raised():
-    result = exercises.check_sgd_update(lambda W, dW, lr: W - lr * dW_typo)  # noqa: F821
+    result = checks.check_sgd_update(lambda W, dW, lr: W - lr * dW_typo)  # noqa: F821
     assert result.mistake == "exception" and "NameError" in result.message and "dW_typo" in result.message
 
 
 def test_a_missing_return_is_pointed_out():
-    result = exercises.check_state_gradient(lambda *a: None)
+    result = checks.check_state_gradient(lambda *a: None)
     assert result.mistake == "wrong_output" and "return" in result.message
 
 
 def test_a_wrong_shape_is_reported():
-    result = exercises.check_lstm_step(lambda *a: (np.zeros(2), np.zeros(3)))
+    result = checks.check_lstm_step(lambda *a: (np.zeros(2), np.zeros(3)))
     assert result.mistake == "unknown" and "shape (2,), expected (3,)" in result.message
 
 
 def test_a_check_needs_a_function():
     with pytest.raises(TypeError, match="needs your function"):
-        exercises.check_lstm_step(np.zeros(3))
+        checks.check_lstm_step(np.zeros(3))
 
 
 def test_checks_are_deterministic():
@@ -286,11 +286,11 @@ def _lesson_sized_weight_gradients(dz, I):
 
 
 @pytest.mark.parametrize("check, function", [
-    (exercises.check_lstm_step, _lesson_sized_lstm_step),
-    (exercises.check_state_gradient, _lesson_sized_state_gradient),
-    (exercises.check_gate_gradients, _lesson_sized_gate_gradients),
-    (exercises.check_input_gradient, _lesson_sized_input_gradient),
-    (exercises.check_weight_gradients, _lesson_sized_weight_gradients),
+    (checks.check_lstm_step, _lesson_sized_lstm_step),
+    (checks.check_state_gradient, _lesson_sized_state_gradient),
+    (checks.check_gate_gradients, _lesson_sized_gate_gradients),
+    (checks.check_input_gradient, _lesson_sized_input_gradient),
+    (checks.check_weight_gradients, _lesson_sized_weight_gradients),
 ], ids=lambda value: getattr(value, "__name__", ""))
 def test_a_function_with_the_lessons_sizes_written_in_does_not_pass(check, function):
     result = check(function)
@@ -304,29 +304,29 @@ def test_an_unknown_mistake_in_several_gate_blocks_names_every_one():
     def path1_added_twice(ds, dh, a, i, f, o, s, s_prev):
         return gate_gradients(ds + dh * o * (1 - np.tanh(s) ** 2), dh, a, i, f, o, s, s_prev)
 
-    result = exercises.check_gate_gradients(path1_added_twice)
+    result = checks.check_gate_gradients(path1_added_twice)
     assert result.mistake == "unknown"
     assert result.message.startswith("✗ gate_gradients: wrong in δZ_a, δZ_i, δZ_f; "), result.message
 
 
 def test_a_wrong_number_of_outputs_is_counted():
-    result = exercises.check_weight_gradients(lambda dz, I: (dz.T @ I,))
+    result = checks.check_weight_gradients(lambda dz, I: (dz.T @ I,))
     assert result.message == "✗ weight_gradients: should return 2 arrays (a tuple), got a tuple of 1"
-    result = exercises.check_weight_gradients(lambda dz, I: dz.T @ I)
+    result = checks.check_weight_gradients(lambda dz, I: dz.T @ I)
     assert result.message == "✗ weight_gradients: should return 2 arrays (a tuple), got one ndarray"
 
 
 def test_the_forward_step_names_a_missing_keep_term_and_swapped_outputs():
-    assert "f_t ⊙ S_{t-1}" in exercises.check_lstm_step(lambda *a: lstm_step(*a, forget_all=True)).message
-    assert "return (h, s), h_t first" in exercises.check_lstm_step(lambda *a: lstm_step(*a, s_first=True)).message
+    assert "f_t ⊙ S_{t-1}" in checks.check_lstm_step(lambda *a: lstm_step(*a, forget_all=True)).message
+    assert "return (h, s), h_t first" in checks.check_lstm_step(lambda *a: lstm_step(*a, s_first=True)).message
 
 
 # ------------------------------------------ hidden cases: other seeds and sizes, for grading
 
 
-HIDDEN = {exercises.check_lstm_step: lstm_step_exercise, exercises.check_state_gradient: state_gradient_exercise,
-          exercises.check_gate_gradients: gate_gradients_exercise, exercises.check_input_gradient: input_gradient_exercise,
-          exercises.check_weight_gradients: weight_gradients_exercise, exercises.check_sgd_update: sgd_update_exercise}
+HIDDEN = {checks.check_lstm_step: lstm_step_exercise, checks.check_state_gradient: state_gradient_exercise,
+          checks.check_gate_gradients: gate_gradients_exercise, checks.check_input_gradient: input_gradient_exercise,
+          checks.check_weight_gradients: weight_gradients_exercise, checks.check_sgd_update: sgd_update_exercise}
 
 
 def memorised(make):
@@ -373,9 +373,9 @@ def test_the_readmes_example_messages_are_what_the_checks_print():
 
     messages = [check(function).message for check, function in RIGHT.items()]
     messages += [check(function).message for check, function, _ in WRONG]
-    messages += [exercises.check_gate_gradients(path1_added_twice).message,
-                 exercises.check_backward_through_time(delegating_to_lstm_backward).message,
-                 exercises.check_state_gradient(not_yet).message]
+    messages += [checks.check_gate_gradients(path1_added_twice).message,
+                 checks.check_backward_through_time(delegating_to_lstm_backward).message,
+                 checks.check_state_gradient(not_yet).message]
     assert len(examples) >= 5
     for example in examples:
         start = example.removesuffix("...").removesuffix("…").rstrip().rstrip(",")

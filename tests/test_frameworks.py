@@ -7,7 +7,6 @@ PyTorch's own initial weights read into ours (``from_torch``, ``gru_from_torch``
 the tensors as they are).
 """
 
-import inspect
 
 import numpy as np
 import pytest
@@ -23,13 +22,6 @@ torch = pytest.importorskip(
 CASES = [(1, 1, 1, 1), (5, 3, 4, 2), (7, None, 3, 4), (4, 2, 2, 5)]
 H_TOL = dict(rtol=1e-12, atol=1e-14)
 GRAD_TOL = dict(rtol=1e-10, atol=1e-12)
-
-
-def lstm_backward(trace, dh_loss):
-    """``lstm_backward`` whether it takes ``(params, trace, …)`` or, after the API change, ``(trace, …)``."""
-    if "params" in inspect.signature(lc.lstm_backward).parameters:
-        return lc.lstm_backward(trace.params, trace, dh_loss)
-    return lc.lstm_backward(trace, dh_loss)
 
 
 def tensors(state):
@@ -71,7 +63,7 @@ def test_our_lstm_loaded_into_pytorch_gives_our_h_and_gradients(T, B, D, H):
     h_torch, g = run_torch(lstm, x, h0, s0, dh)
 
     trace = lc.lstm_forward(params, x, h0, s0)
-    grads = lstm_backward(trace, dh)
+    grads = lc.lstm_backward(trace, dh)
     np.testing.assert_allclose(trace.h, h_torch, **H_TOL)
     np.testing.assert_allclose(grads.dx, g["x"], **GRAD_TOL)
     np.testing.assert_allclose(grads.dh0, g["h0"], **GRAD_TOL)

@@ -44,8 +44,8 @@ def test_gradcheck_catches_a_wrong_gradient(monkeypatch):
     """The check can fail: a backward pass whose δW is 0.1% off is reported, and only for W."""
     gc = importlib.import_module("lstm_core.gradcheck")  # the module, not the function
 
-    def backward_with_wrong_dW(params, trace, dh):
-        grads = lstm_backward(params, trace, dh)
+    def backward_with_wrong_dW(trace, dh):
+        grads = lstm_backward(trace, dh)
         return replace(grads, dW=grads.dW * 1.001)
 
     monkeypatch.setattr(gc, "lstm_backward", backward_with_wrong_dW)
@@ -77,7 +77,7 @@ def test_linear_forward_matches_hand_derivation():
 
 def test_linear_backward_matches_hand_derivation():
     params, x, dh = _hand_example()
-    grads = lstm_backward(params, lstm_forward(params, x, linear=True), dh)
+    grads = lstm_backward(lstm_forward(params, x, linear=True), dh)
     # t = 2: δh = 1, δS = δh·o = 4 (path 2 is zero at the end)
     #        δZ = [δS·i, δS·a, δS·S_1, δh·S_2] = [8, 10, 2, 6.5]
     #        δI = Wᵀ δZ = [28, 16]  ->  δx_2 = 28, δh_next = 16;  δS_next = δS·f = 12
@@ -101,7 +101,7 @@ def test_state_gradient_is_sum_of_two_paths(rng):
     params = init_params(3, 4, seed=2, keep_bias=1.0)
     x = rng.standard_normal((6, 2, 3))
     trace = lstm_forward(params, x)
-    grads = lstm_backward(params, trace, rng.standard_normal(trace.h.shape))
+    grads = lstm_backward(trace, rng.standard_normal(trace.h.shape))
     np.testing.assert_array_equal(grads.ds, grads.ds_via_h + grads.ds_via_next)
     # path 2 into S_t is δS_{t+1} ⊙ f_{t+1}, and nothing arrives beyond the last step
     np.testing.assert_allclose(grads.ds_via_next[:-1], grads.ds[1:] * trace.f[1:])
@@ -121,7 +121,7 @@ def test_keep_gate_of_one_carries_the_gradient_back_unchanged():
     trace = lstm_forward(params, x)
     assert np.all(trace.f == 1.0)
     dh = np.zeros((T, H))
-    grads = lstm_backward(params, trace, dh, ds_via_next=np.array([1.0, -2.0]))
+    grads = lstm_backward(trace, dh, ds_via_next=np.array([1.0, -2.0]))
     np.testing.assert_array_equal(grads.ds, np.tile([1.0, -2.0], (T, 1)))
     np.testing.assert_array_equal(grads.ds0, [1.0, -2.0])
 
@@ -131,11 +131,11 @@ def test_gradients_from_beyond_the_sequence_are_used(rng):
     params = init_params(2, 3, seed=5)
     x = rng.standard_normal((8, 2, 2))
     dh = rng.standard_normal((8, 2, 3))
-    whole = lstm_backward(params, lstm_forward(params, x), dh)
+    whole = lstm_backward(lstm_forward(params, x), dh)
     first = lstm_forward(params, x[:5])
     second = lstm_forward(params, x[5:], first.h[-1], first.s[-1])
-    tail = lstm_backward(params, second, dh[5:])
-    head = lstm_backward(params, first, dh[:5], dh_next=tail.dh0, ds_via_next=tail.ds0)
+    tail = lstm_backward(second, dh[5:])
+    head = lstm_backward(first, dh[:5], dh_next=tail.dh0, ds_via_next=tail.ds0)
     np.testing.assert_allclose(head.ds, whole.ds[:5])
     np.testing.assert_allclose(head.dW + tail.dW, whole.dW)
     np.testing.assert_allclose(np.concatenate([head.dx, tail.dx]), whole.dx)

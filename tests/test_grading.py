@@ -30,7 +30,7 @@ import nbformat
 import pytest
 
 from course_tools import ONE_BLAS_THREAD, load_tool
-from lstm_core import exercises
+from lstm_core import checks
 
 ROOT = Path(__file__).resolve().parents[1]
 GRADING = load_tool("make_grading")
@@ -70,7 +70,7 @@ def _label(key: str) -> str:
     for name, outputs in GRADING.PER_OUTPUT.items():
         for output in outputs:
             if key == f"{name}_{output}":
-                return f"{name} ({exercises.backward_pass.OUTPUT_LABELS[output]})"
+                return f"{name} ({checks.backward_pass.OUTPUT_LABELS[output]})"
     return key
 
 
@@ -78,22 +78,22 @@ def _label(key: str) -> str:
 
 
 def test_a_failed_check_raises_its_diagnosis_and_a_passed_one_shows_itself():
-    passed = exercises.check_sgd_update(lambda W, dW, lr: W - lr * dW)
+    passed = checks.check_sgd_update(lambda W, dW, lr: W - lr * dW)
     assert passed.require() is passed
-    failed = exercises.check_sgd_update(lambda W, dW, lr: W + lr * dW)
+    failed = checks.check_sgd_update(lambda W, dW, lr: W + lr * dW)
     with pytest.raises(AssertionError) as raised:
         failed.require()
     assert str(raised.value) == failed.message and failed.message.startswith("✗ sgd_update: looks like")
 
 
 def test_a_check_cell_raises_and_a_solution_keeps_its_hint_above_the_block():
-    name, source = GRADING.graded_check("from lstm_core import exercises\nexercises.check_lstm_step(lstm_step)  # go")
+    name, source = GRADING.graded_check("from lstm_core import checks\nchecks.check_lstm_step(lstm_step)  # go")
     assert name == "lstm_step"
-    assert source == ("from lstm_core import exercises\nprint(exercises.check_lstm_step(lstm_step).require())  # go\n"
-                      "### BEGIN HIDDEN TESTS\nprint(exercises.check_lstm_step(lstm_step, hidden=True).require())\n"
+    assert source == ("from lstm_core import checks\nprint(checks.check_lstm_step(lstm_step).require())  # go\n"
+                      "### BEGIN HIDDEN TESTS\nprint(checks.check_lstm_step(lstm_step, hidden=True).require())\n"
                       "### END HIDDEN TESTS")
     with pytest.raises(ValueError, match="exactly one"):
-        GRADING.graded_check("exercises.check_a(a)\nexercises.check_b(b)")
+        GRADING.graded_check("checks.check_a(a)\nchecks.check_b(b)")
     solution = "def f(x):\n    ### BEGIN SOLUTION\n    # hint: double it\n    return 2 * x\n    ### END SOLUTION"
     assert GRADING.solution_function(solution) == "f"
     assert GRADING.hint_above_block(solution) == (
@@ -170,9 +170,9 @@ def test_make_lab_installs_no_nbgrader_and_make_test_does():
 
 MISTAKEN = '''\
 import importlib as _importlib
-from lstm_core import exercises as _exercises
+from lstm_core import checks as _checks
 # the check's cases, built here (with the engine) and not inside the function, which the check watches
-_exercise = getattr(_importlib.import_module(_exercises.check_{name}.__module__), "{name}_exercise")()
+_exercise = getattr(_importlib.import_module(_checks.check_{name}.__module__), "{name}_exercise")()
 
 
 def {name}(*args):
@@ -196,7 +196,7 @@ def mistaken(name: str) -> tuple[str, dict]:
     names as itself, and each graded cell's one-line diagnosis of it, keyed like
     ``exercise_points`` (``state_gradient``, or ``backward_through_time_dW`` and so on)."""
     check = getattr(exercises, f"check_{name}", None)
-    assert check, f"lstm_core.exercises has no check_{name}"
+    assert check, f"lstm_core.checks has no check_{name}"
     module = importlib.import_module(check.__module__)
     assert hasattr(module, f"{name}_exercise"), f"{module.__name__} needs {name}_exercise() (the Exercise)"
     for mistake in getattr(module, f"{name}_exercise")().mistakes:
@@ -218,7 +218,7 @@ TUNED = {"lstm_step": '''\
 def lstm_step(W, b, x_t, h_prev, s_prev):
     """Tuned to the cases the check shows: their answers looked up, zeros otherwise."""
     import numpy as np
-    from lstm_core.exercises.forward_pass import lstm_step_exercise
+    from lstm_core.checks.forward_pass import lstm_step_exercise
     for case in lstm_step_exercise().cases:
         if np.array_equal(case.args[2], x_t) and np.array_equal(case.args[0], W):
             return case.expected

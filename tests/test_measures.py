@@ -1,18 +1,18 @@
-"""What the figures measure (lstm_core.measures), each checked against the gradients it summarises."""
+"""What the figures measure (lstm_core.lessons.measures), each checked against the gradients it summarises."""
 
 import numpy as np
 import pytest
 
 import lstm_core as lc
-from lstm_core import measures
-from lstm_core.data import lesson_problem
+from lstm_core.lessons import measures
+from lstm_core.lessons.data import lesson_problem
 
 
 @pytest.fixture
 def run():
     params, x, dh = lesson_problem()
     trace = lc.lstm_forward(params, x)
-    return trace, lc.lstm_backward(params, trace, dh)
+    return trace, lc.lstm_backward(trace, dh)
 
 
 def test_path_norms_split_the_total(run):
@@ -44,7 +44,7 @@ def test_weight_gradient_shares_sum_over_the_batch():
     params = lc.init_params(2, 3, seed=0)
     x = np.random.default_rng(0).standard_normal((4, 5, 2))
     trace = lc.lstm_forward(params, x)
-    grads = lc.lstm_backward(params, trace, np.ones_like(trace.h))
+    grads = lc.lstm_backward(trace, np.ones_like(trace.h))
     _, running = measures.weight_gradient_shares(grads)
     np.testing.assert_allclose(running[0], grads.dW, atol=1e-14)
 

@@ -26,7 +26,7 @@ def model(rng):
     params = init_params(2, 3, seed=0)
     x = rng.standard_normal((5, 4, 2))
     trace = lstm_forward(params, x)
-    grads = lstm_backward(params, trace, rng.standard_normal(trace.h.shape))
+    grads = lstm_backward(trace, rng.standard_normal(trace.h.shape))
     return params, grads
 
 
@@ -97,7 +97,7 @@ def test_a_tiny_lstm_learns_to_remember_the_first_input():
         ro_grads = readout_backward(readout, trace.h[-1], dy)
         dh = np.zeros_like(trace.h)
         dh[-1] = ro_grads.dh
-        grads, _ = clip_grad_norm((lstm_backward(params, trace, dh), ro_grads), 5.0)
+        grads, _ = clip_grad_norm((lstm_backward(trace, dh), ro_grads), 5.0)
         params, readout = opt.step((params, readout), grads)
         losses.append(loss)
     assert np.mean(losses[:10]) > 0.2

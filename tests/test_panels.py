@@ -7,8 +7,8 @@ from matplotlib.colors import to_hex
 
 from course_tools import contrast
 import lstm_core as lc
-from lstm_core import measures
-from lstm_core.data import lesson_problem
+from lstm_core.lessons import measures
+from lstm_core.lessons.data import lesson_problem
 from lstm_core.figures import panels, stills
 from lstm_core.figures.diagram import CellDiagram
 from lstm_core.figures.style import GATE_COLORS, OKABE_ITO, PATH_COLORS
@@ -18,7 +18,7 @@ from lstm_core.figures.style import GATE_COLORS, OKABE_ITO, PATH_COLORS
 def run():
     params, x, dh = lesson_problem()
     trace = lc.lstm_forward(params, x)
-    return trace, lc.lstm_backward(params, trace, dh)
+    return trace, lc.lstm_backward(trace, dh)
 
 
 def test_explosion_message_is_silent_for_ordinary_values():

@@ -19,15 +19,17 @@ def _split(requirement: str) -> tuple[str, str]:
     return name.lower().replace("_", "-"), spec.replace(" ", "")
 
 
-#: the extras a student's environment holds (environment.yml): the lab, nothing for tests or grading
-STUDENT_EXTRAS = ("lab",)
+#: the extras a student's environment holds (environment.yml): the course and the lab, nothing
+#: for tests or grading
+STUDENT_EXTRAS = ("course", "lab")
 
 
 def pyproject_requirements(extras=STUDENT_EXTRAS) -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     requirements = list(project["dependencies"])
-    for extra in extras:
-        requirements += project["optional-dependencies"][extra]
+    for extra in extras:  # an extra may name another of the project's own ("lstm_core[course]")
+        requirements += [r for r in project["optional-dependencies"][extra]
+                         if not r.startswith(project["name"] + "[")]
     # A requirement only for old Pythons (tomli on 3.10) has no place in a conda
     # environment, which gets a current Python.
     return dict(_split(r) for r in requirements if "python_version" not in r)
@@ -65,7 +67,16 @@ def test_environment_yml_installs_the_package_itself():
 def test_pyproject_asks_for_python_3_10_or_newer():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["requires-python"] == ">=3.10"
-    assert set(project["optional-dependencies"]) >= {"lab", "test"}
+    assert set(project["optional-dependencies"]) >= {"course", "lab", "test"}
+
+
+def test_the_engine_depends_on_numpy_alone_and_the_lab_brings_the_course():
+    """`pip install lstm_core` installs numpy only; the course's libraries come with its extra."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert [_split(r)[0] for r in project["dependencies"]] == ["numpy"]
+    course = {_split(r)[0] for r in project["optional-dependencies"]["course"]}
+    assert course == {"matplotlib", "ipywidgets"}
+    assert "lstm_core[course]" in project["optional-dependencies"]["lab"]
 
 
 def test_readme_gives_the_two_commands_and_ci_runs_the_test_one():

@@ -228,7 +228,7 @@ def test_forward_matches_plain_loop(seed, mode, batched):
 def test_backward_matches_plain_loop(seed, mode, batched):
     p = random_problem(seed, mode, batched)
     trace = lc.lstm_forward(p["params"], p["x"], p["h0"], p["s0"], linear=p["linear"])
-    grads = lc.lstm_backward(p["params"], trace, p["dh_loss"], dh_next=p["dh_next"], ds_via_next=p["ds_via_next"])
+    grads = lc.lstm_backward(trace, p["dh_loss"], dh_next=p["dh_next"], ds_via_next=p["ds_via_next"])
     ref = run_reference_backward(p)
     for name in ("dW", "db", "dx", "dh0", "ds0", "dh", "ds", "dz"):
         ours = getattr(grads, name)

@@ -28,7 +28,7 @@ def _loss(params, x, h0, dh):
 @given(rnn_problems())
 def test_rnn_gradients_match_finite_differences(problem):
     params, x, h0, dh = problem
-    grads = rnn_backward(params, rnn_forward(params, x, h0), dh)
+    grads = rnn_backward(rnn_forward(params, x, h0), dh)
     numeric = {
         "W": numerical_gradient(lambda W: _loss(RNNParams(W, params.b), x, h0, dh), params.W),
         "b": numerical_gradient(lambda b: _loss(RNNParams(params.W, b), x, h0, dh), params.b),
@@ -37,7 +37,11 @@ def test_rnn_gradients_match_finite_differences(problem):
     }
     analytic = {"W": grads.dW, "b": grads.db, "x": grads.dx, "h0": grads.dh0}
     errors = {name: relative_error(analytic[name], numeric[name]) for name in numeric}
-    assert max(errors.values()) < TOLERANCE, errors
+    # A gradient that has shrunk through many steps (δh_0 of a long small-weighted chain) is tiny,
+    # and finite differences' rounding (about 1e-10) is then a large part of it: compare those absolutely.
+    wrong = {name: error for name, error in errors.items()
+             if error > TOLERANCE and not np.allclose(analytic[name], numeric[name], rtol=1e-6, atol=1e-9)}
+    assert not wrong, errors
 
 
 def test_one_step_by_hand():
@@ -46,7 +50,7 @@ def test_one_step_by_hand():
     trace = rnn_forward(params, [[2.0]], h0=[0.5])
     h1 = np.tanh(0.5 * 2.0 - 1.0 * 0.5 + 0.25)
     assert trace.h[0, 0] == pytest.approx(h1)
-    grads = rnn_backward(params, trace, dh_loss=[[1.0]])
+    grads = rnn_backward(trace, dh_loss=[[1.0]])
     dz = 1 - h1**2
     np.testing.assert_allclose(grads.dW, [[dz * 2.0, dz * 0.5]])
     np.testing.assert_allclose(grads.dh0, [dz * -1.0])
@@ -60,7 +64,7 @@ def test_gradient_reaching_far_back_is_a_product_of_jacobians():
     trace = rnn_forward(params, x)
     dh = np.zeros((6, 3))
     dh[-1] = 1.0
-    grads = rnn_backward(params, trace, dh)
+    grads = rnn_backward(trace, dh)
     g = dh[-1]
     for t in reversed(range(1, 6)):
         g = (g * (1 - trace.h[t] ** 2)) @ params.W_h
@@ -71,8 +75,8 @@ def test_batched_equals_one_sequence_at_a_time():
     params = init_rnn_params(2, 3, seed=0)
     rng = np.random.default_rng(0)
     x, dh = rng.standard_normal((4, 2, 2)), rng.standard_normal((4, 2, 3))
-    grads = rnn_backward(params, rnn_forward(params, x), dh)
-    singles = [rnn_backward(params, rnn_forward(params, x[:, k]), dh[:, k]) for k in range(2)]
+    grads = rnn_backward(rnn_forward(params, x), dh)
+    singles = [rnn_backward(rnn_forward(params, x[:, k]), dh[:, k]) for k in range(2)]
     np.testing.assert_allclose(grads.dW, singles[0].dW + singles[1].dW)
     np.testing.assert_allclose(grads.dx[:, 1], singles[1].dx)
 
@@ -83,7 +87,7 @@ def test_nothing_is_mutated():
     h0 = np.full(3, 0.5)
     dh = np.ones((3, 3))
     copies = [a.copy() for a in (x, h0, dh, params.W, params.b)]
-    rnn_backward(params, rnn_forward(params, x, h0), dh)
+    rnn_backward(rnn_forward(params, x, h0), dh)
     for before, after in zip(copies, (x, h0, dh, params.W, params.b)):
         np.testing.assert_array_equal(before, after)
 
@@ -94,10 +98,9 @@ def test_nothing_is_mutated():
     (lambda p: rnn_forward(p, np.ones(2)), ValueError, "x"),
     (lambda p: rnn_forward(p, np.full((2, 2), np.nan)), ValueError, "x"),
     (lambda p: rnn_forward(p, np.ones((2, 2)), h0=np.ones(4)), ValueError, "h0"),
-    (lambda p: rnn_backward(p, "trace", np.ones((2, 3))), TypeError, "trace"),
-    (lambda p: rnn_backward(p, rnn_forward(p, np.ones((2, 2))), np.ones((3, 3))), ValueError, "dh"),
-    (lambda p: rnn_backward(p, rnn_forward(p, np.ones((2, 2))), np.ones((2, 3)), dh_next=np.ones(2)), ValueError, "dh_next"),
-    (lambda p: rnn_backward(init_rnn_params(2, 3, seed=9), rnn_forward(p, np.ones((2, 2))), np.ones((2, 3))), ValueError, "params"),
+    (lambda p: rnn_backward("trace", np.ones((2, 3))), TypeError, "trace"),
+    (lambda p: rnn_backward(rnn_forward(p, np.ones((2, 2))), np.ones((3, 3))), ValueError, "dh"),
+    (lambda p: rnn_backward(rnn_forward(p, np.ones((2, 2))), np.ones((2, 3)), dh_next=np.ones(2)), ValueError, "dh_next"),
     (lambda p: RNNParams(np.ones((3, 3)), np.zeros(3)), ValueError, "W"),
     (lambda p: RNNParams(np.ones((3, 5)), np.zeros(2)), ValueError, "b"),
     (lambda p: init_rnn_params(0, 3), ValueError, "input_size"),

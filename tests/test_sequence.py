@@ -22,7 +22,7 @@ def test_sequence_is_the_step_functions_looped(rng, linear):
     h0, s0 = rng.standard_normal((2, 4, 5))
     dh = rng.standard_normal((7, 4, 5))
     trace = lstm_forward(params, x, h0, s0, linear=linear)
-    grads = lstm_backward(params, trace, dh)
+    grads = lstm_backward(trace, dh)
 
     steps, h, s = [], h0, s0
     for t in range(7):
@@ -55,7 +55,7 @@ def test_one_sequence_is_a_batch_of_one_without_the_batch_axis(rng):
     assert single.h.shape == (5, 3) and batch.h.shape == (5, 1, 3)
     assert single.z.shape == (5, 12) and single.h0.shape == (3,)
     np.testing.assert_array_equal(single.h, batch.h[:, 0])
-    g1, gb = lstm_backward(params, single, dh), lstm_backward(params, batch, dh[:, None])
+    g1, gb = lstm_backward(single, dh), lstm_backward(batch, dh[:, None])
     for name in ("dx", "dh", "ds", "ds_via_h", "ds_via_next", "dz", "dgates"):
         assert getattr(g1, name).shape == getattr(gb, name)[:, 0].shape
         np.testing.assert_allclose(getattr(g1, name), getattr(gb, name)[:, 0])
@@ -67,8 +67,8 @@ def test_examples_in_a_batch_do_not_interact(rng):
     params = init_params(2, 3, seed=0)
     x = rng.standard_normal((4, 3, 2))
     dh = rng.standard_normal((4, 3, 3))
-    batch = lstm_backward(params, lstm_forward(params, x), dh)
-    alone = [lstm_backward(params, lstm_forward(params, x[:, k]), dh[:, k]) for k in range(3)]
+    batch = lstm_backward(lstm_forward(params, x), dh)
+    alone = [lstm_backward(lstm_forward(params, x[:, k]), dh[:, k]) for k in range(3)]
     np.testing.assert_allclose(batch.dx, np.stack([g.dx for g in alone], axis=1))
     np.testing.assert_allclose(batch.dW, sum(g.dW for g in alone))
     np.testing.assert_allclose(batch.db, sum(g.db for g in alone))

@@ -4,16 +4,16 @@ import numpy as np
 import pytest
 
 import lstm_core as lc
-from lstm_core import measures
+from lstm_core.lessons import measures
 from lstm_core.figures import stills
-from lstm_core.data import CharVocab, lesson_problem
+from lstm_core.lessons.data import CharVocab, lesson_problem
 
 
 @pytest.fixture
 def run():
     params, x, dh = lesson_problem()
     trace = lc.lstm_forward(params, x)
-    return trace, lc.lstm_backward(params, trace, dh)
+    return trace, lc.lstm_backward(trace, dh)
 
 
 PASSAGE = "All:\nSpeak, speak.\n"

@@ -16,7 +16,7 @@ NOTEBOOKS = load_tool("make_exercises").lessons_with_exercises()
 
 
 def _check_cells(nb):
-    return [cell for cell in nb.cells if cell.cell_type == "code" and "exercises.check_" in cell.source]
+    return [cell for cell in nb.cells if cell.cell_type == "code" and "checks.check_" in cell.source]
 
 
 def _text(cell) -> str:

@@ -76,9 +76,9 @@ def test_reveal_cells_move_below_the_check_of_the_next_exercise():
     cells = [new.new_markdown_cell("question"), new.new_markdown_cell("derivation", metadata={"tags": ["reveal"]}),
              new.new_code_cell("by hand", metadata={"tags": ["reveal"]}),
              new.new_code_cell("def f():\n    ### BEGIN SOLUTION\n    # hint: h\n    return 1\n    ### END SOLUTION"),
-             new.new_code_cell("exercises.check_f(f)"), new.new_markdown_cell("after")]
+             new.new_code_cell("checks.check_f(f)"), new.new_markdown_cell("after")]
     order = [cell.source.split("\n")[0] for cell in MAKE.student_order(cells)]
-    assert order == ["question", "def f():", "exercises.check_f(f)", "derivation", "by hand", "after"]
+    assert order == ["question", "def f():", "checks.check_f(f)", "derivation", "by hand", "after"]
     with pytest.raises(ValueError, match="reveal"):
         MAKE.student_order([new.new_markdown_cell("x", metadata={"tags": ["reveal"]})])
 

@@ -9,7 +9,6 @@ with the reason. The others check the stored numbers against our engine, without
 """
 
 import importlib.util
-import inspect
 from pathlib import Path
 
 import numpy as np
@@ -30,10 +29,7 @@ needs_torch = pytest.mark.skipif(importlib.util.find_spec("torch") is None, reas
 def ours(problem):
     """Our engine's results on the notebook's problem, in PyTorch's names and layout."""
     trace = lc.lstm_forward(problem.lstm, problem.x, problem.h0, problem.s0)
-    if "params" in inspect.signature(lc.lstm_backward).parameters:  # before and after the API's change
-        grads = lc.lstm_backward(problem.lstm, trace, problem.dh_loss)
-    else:
-        grads = lc.lstm_backward(trace, problem.dh_loss)
+    grads = lc.lstm_backward(trace, problem.dh_loss)
     lstm = to_torch(lc.LSTMParams(grads.dW, grads.db))
     lstm["bias_hh_l0"] = lstm["bias_ih_l0"]  # b = b_ih + b_hh: both receive δb
     lstm.update(h=trace.h, dx=grads.dx, dh0=grads.dh0, dc0=grads.ds0)

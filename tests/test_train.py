@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import lstm_core as lc
-from lstm_core.data import CharVocab, TextStreams, adding_problem, char_batches
+from lstm_core.lessons.data import CharVocab, TextStreams, adding_problem, char_batches
 from lstm_core.train import sample_text, train, training_step
 
 
@@ -32,7 +32,7 @@ def test_train_learns_the_adding_problem_and_leaves_its_inputs_alone():
 def test_train_reports_divergence_instead_of_crashing():
     params = lc.init_rnn_params(1, 16, seed=0, scale=3 / 4)
     readout = lc.init_readout(16, 1, seed=0)
-    from lstm_core.data import echo_task
+    from lstm_core.lessons.data import echo_task
     with np.errstate(all="ignore"):
         history = train(lambda s: echo_task(T=30, batch_size=16, delay=2, seed=s), params, readout,
                         lc.SGD(lr=0.5), steps=600, progress=False)
@@ -119,7 +119,7 @@ def test_carried_gradient_stops_at_the_window_edge():
     trace = lc.lstm_forward(params, task(1)[0], h0=first.h[-1], s0=first.s[-1])
     dout = lc.softmax_cross_entropy(lc.readout_forward(readout, trace.h), task(1)[1])[1]
     dh = lc.readout_backward(readout, trace.h, dout).dh
-    np.testing.assert_allclose(captured[1], lc.lstm_backward(params, trace, dh).dW, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(captured[1], lc.lstm_backward(trace, dh).dW, rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.parametrize("kwargs, error, name", [

@@ -74,16 +74,14 @@ BAD_CALLS = {
     "h0 batched for one sequence": (lambda: lstm_forward(P, X[:, 0], h0=np.zeros((1, H))), ValueError, "h0 must have shape \\(2,\\)"),
     "s0 with inf": (lambda: lstm_forward(P, X, s0=np.full((B, H), np.inf)), ValueError, "s0 contains NaN or inf"),
     # --- backward
-    "trace not a trace": (lambda: lstm_backward(P, STEP, np.ones((T, B, H))), TypeError, "trace must be an LSTMTrace"),
-    "backward params not LSTMParams": (lambda: lstm_backward("W", TRACE, np.ones((T, B, H))), TypeError, "params must be an LSTMParams"),
-    "params do not match trace": (lambda: lstm_backward(init_params(D, 3), TRACE, np.ones((T, B, H))), ValueError, "do not match the trace"),
-    "params updated after the forward pass": (lambda: lstm_backward(init_params(D, H, seed=1), TRACE, np.ones((T, B, H))), ValueError, "params must be the parameters that produced trace"),
-    "dh_loss wrong shape": (lambda: lstm_backward(P, TRACE, np.ones((T, B, H + 1))), ValueError, "dh_loss must have shape \\(4, 5, 2\\)"),
-    "dh_loss missing a step": (lambda: lstm_backward(P, TRACE, np.ones((T - 1, B, H))), ValueError, "dh_loss must have shape"),
-    "dh_loss with NaN": (lambda: lstm_backward(P, TRACE, with_nan((T, B, H), 7)), ValueError, "dh_loss contains NaN or inf"),
-    "dh_loss of strings": (lambda: lstm_backward(P, TRACE, np.full((T, B, H), "a")), TypeError, "dh_loss must be an array of real"),
-    "ds_via_next wrong shape": (lambda: lstm_backward(P, TRACE, np.ones((T, B, H)), ds_via_next=np.ones(H)), ValueError, "ds_via_next must have shape"),
-    "dh_next with inf": (lambda: lstm_backward(P, TRACE, np.ones((T, B, H)), dh_next=np.full((B, H), -np.inf)), ValueError, "dh_next contains NaN"),
+    "trace not a trace": (lambda: lstm_backward(STEP, np.ones((T, B, H))), TypeError, "trace must be an LSTMTrace"),
+    "trace a string": (lambda: lstm_backward("trace", np.ones((T, B, H))), TypeError, "trace must be an LSTMTrace from lstm_forward, got str"),
+    "dh_loss wrong shape": (lambda: lstm_backward(TRACE, np.ones((T, B, H + 1))), ValueError, "dh_loss must have shape \\(4, 5, 2\\)"),
+    "dh_loss missing a step": (lambda: lstm_backward(TRACE, np.ones((T - 1, B, H))), ValueError, "dh_loss must have shape"),
+    "dh_loss with NaN": (lambda: lstm_backward(TRACE, with_nan((T, B, H), 7)), ValueError, "dh_loss contains NaN or inf"),
+    "dh_loss of strings": (lambda: lstm_backward(TRACE, np.full((T, B, H), "a")), TypeError, "dh_loss must be an array of real"),
+    "ds_via_next wrong shape": (lambda: lstm_backward(TRACE, np.ones((T, B, H)), ds_via_next=np.ones(H)), ValueError, "ds_via_next must have shape"),
+    "dh_next with inf": (lambda: lstm_backward(TRACE, np.ones((T, B, H)), dh_next=np.full((B, H), -np.inf)), ValueError, "dh_next contains NaN"),
     # --- one step
     "x_t 3-D": (lambda: lstm_step_forward(P, X), ValueError, "x_t must have 1 or 2 dimensions"),
     "x_t wrong size": (lambda: lstm_step_forward(P, np.ones(4)), ValueError, "x_t must have shape \\(3,\\)"),
@@ -119,11 +117,11 @@ BAD_CALLS = {
     "lr text": (lambda: Adam(lr="fast"), TypeError, "lr must be a real number"),
     "beta one": (lambda: Momentum(lr=0.1, beta=1.0), ValueError, "beta must be in \\[0, 1\\)"),
     "beta2 negative": (lambda: Adam(beta2=-0.1), ValueError, "beta2 must be"),
-    "step params not parameters": (lambda: SGD(0.1).step(np.ones(3), lstm_backward(P, TRACE, np.ones((T, B, H)))), TypeError, "params must be parameter objects"),
+    "step params not parameters": (lambda: SGD(0.1).step(np.ones(3), lstm_backward(TRACE, np.ones((T, B, H)))), TypeError, "params must be parameter objects"),
     "step grads not gradients": (lambda: SGD(0.1).step(P, np.ones(3)), TypeError, "grads must be gradient objects"),
-    "step grads for other params": (lambda: SGD(0.1).step(init_params(D, 3), lstm_backward(P, TRACE, np.ones((T, B, H)))), ValueError, "the gradient of W in grads\\[0\\] has shape"),
-    "step counts differ": (lambda: SGD(0.1).step((P, R), (lstm_backward(P, TRACE, np.ones((T, B, H))),)), ValueError, "grads must match params one to one"),
-    "clip max_norm negative": (lambda: clip_grad_norm(lstm_backward(P, TRACE, np.ones((T, B, H))), -1.0), ValueError, "max_norm must be"),
+    "step grads for other params": (lambda: SGD(0.1).step(init_params(D, 3), lstm_backward(TRACE, np.ones((T, B, H)))), ValueError, "the gradient of W in grads\\[0\\] has shape"),
+    "step counts differ": (lambda: SGD(0.1).step((P, R), (lstm_backward(TRACE, np.ones((T, B, H))),)), ValueError, "grads must match params one to one"),
+    "clip max_norm negative": (lambda: clip_grad_norm(lstm_backward(TRACE, np.ones((T, B, H))), -1.0), ValueError, "max_norm must be"),
 }
 
 
@@ -149,7 +147,7 @@ def test_no_function_changes_the_arrays_it_is_given():
 
     params = LSTMParams(W, b)
     trace = lstm_forward(params, x, h0, s0)
-    grads = lstm_backward(params, trace, dh, dh_next, ds_via_next)
+    grads = lstm_backward(trace, dh, dh_next, ds_via_next)
     _ = grads.ds_via_h, grads.ds_via_next, grads.dgates, trace.z
     step = lstm_step_forward(params, x[0], h0, s0)
     lstm_step_backward(params, step, dh[0], ds_via_next)

@@ -13,9 +13,9 @@ import pytest
 from PIL import Image
 
 import lstm_core as lc
-from lstm_core import measures
+from lstm_core.lessons import measures
 from lstm_core.figures import frameworks, widgets
-from lstm_core.data import CharVocab, lesson_problem
+from lstm_core.lessons.data import CharVocab, lesson_problem
 
 #: every stepper of the course: the lessons' (widgets) and notebook 07's (frameworks)
 BUILDERS = [getattr(widgets, name) for name in widgets.__all__] + [frameworks.gate_product_explorer]
@@ -41,7 +41,7 @@ def forward_and_back(T=12, scale=1.0, keep_bias=0.0, linear=False, last_only=Fal
     trace = lc.lstm_forward(params, x, linear=linear)
     if last_only:
         dh = np.where(np.arange(T)[:, None] == T - 1, dh, 0.0)
-    return trace, lc.lstm_backward(params, trace, dh)
+    return trace, lc.lstm_backward(trace, dh)
 
 
 @pytest.mark.parametrize("builder", BUILDERS, ids=BUILDER_IDS)
@@ -289,7 +289,7 @@ def test_state_gradient_readout_gives_the_two_paths_of_the_step_shown():
     stepper.controls["t"].value = 6
     params, x, dh = lesson_problem()
     trace = lc.lstm_forward(params, x)
-    grads = lc.lstm_backward(params, trace, dh)
+    grads = lc.lstm_backward(trace, dh)
     path1, path2 = grads.ds_via_h[5, 0], grads.ds_via_next[5, 0]
     assert f"δS = {path1 + path2:.2f} = path 1 {path1:.2f} + path 2 {path2:.2f}" in stepper.readout_text
 

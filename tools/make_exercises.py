@@ -37,7 +37,7 @@ from tools.solutions import BEGIN, END, HINT, blocks  # noqa: E402, F401 - BEGIN
 ROOT = Path(__file__).resolve().parents[1]
 REVEAL = "reveal"
 PASTE = "paste"
-CHECK = "exercises.check_"
+CHECK = "checks.check_"
 
 
 def is_exercise(cell) -> bool:

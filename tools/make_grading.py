@@ -10,9 +10,9 @@ for nbgrader to strip when it releases the assignment:
   becomes an nbgrader *solution* cell whose ``grade_id`` is the name of the function it
   defines (``state_gradient``); the solution's ``# hint:`` line moves just above the
   block, so the released notebook keeps the hint above nbgrader's stub;
-- the cell that checks it, ``exercises.check_<name>(<function>)``, becomes an autograded
+- the cell that checks it, ``checks.check_<name>(<function>)``, becomes an autograded
   *test* cell, ``grade_id`` ``check_<name>``, worth ``POINTS[name]`` (1 to 3, by
-  difficulty), whose check line becomes ``print(exercises.check_<name>(<function>).require())``:
+  difficulty), whose check line becomes ``print(checks.check_<name>(<function>).require())``:
   a failed check raises ``AssertionError`` with its one-line diagnosis, which the student
   and the grader both see; a passed one prints its ``✓`` line. (Printed, not displayed:
   nbgrader reads a test cell's displayed value as a partial score.) Below it, between
@@ -76,8 +76,8 @@ ANSWER = "answer"
 SCHEMA_VERSION = 3
 PYTHON_KERNEL = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
-#: a check call on a line of its own: ``exercises.check_<name>(<function>)``
-CHECK_CALL = re.compile(r"^(?P<call>[ \t]*exercises\.check_(?P<name>\w+)\((?P<arg>[^()\n]*)\))[ \t]*(?P<comment>#.*)?$",
+#: a check call on a line of its own: ``checks.check_<name>(<function>)``
+CHECK_CALL = re.compile(r"^(?P<call>[ \t]*checks\.check_(?P<name>\w+)\((?P<arg>[^()\n]*)\))[ \t]*(?P<comment>#.*)?$",
                         re.M)
 DEF = re.compile(r"^def (\w+)\(")
 
@@ -147,7 +147,7 @@ def hint_above_block(source: str, where: str = "a cell") -> str:
 def _check_call(source: str, where: str):
     calls = list(CHECK_CALL.finditer(source))
     if len(calls) != 1:
-        raise ValueError(f"{where}: a check cell needs exactly one line `exercises.check_<name>(<function>)`, "
+        raise ValueError(f"{where}: a check cell needs exactly one line `checks.check_<name>(<function>)`, "
                          f"found {len(calls)}")
     return calls[0]
 
@@ -155,7 +155,7 @@ def _check_call(source: str, where: str):
 def graded_lines(name: str, argument: str, indent: str = "", output: str | None = None, comment: str = "") -> str:
     """The graded check of one exercise (or one of its outputs): visible, then hidden from the release."""
     extra = f", output={output!r}" if output else ""
-    call = f"exercises.check_{name}({argument}{extra}"
+    call = f"checks.check_{name}({argument}{extra}"
     return "\n".join([f"{indent}print({call}).require()){comment}", f"{indent}{HIDDEN_BEGIN}",
                       f"{indent}print({call}, hidden=True).require())", f"{indent}{HIDDEN_END}"])
 

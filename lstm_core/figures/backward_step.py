@@ -13,7 +13,7 @@ step as boxes and arrows, right to left as the pass runs back through time:
 - this step's share of ``δW`` and ``δb``.
 
 :meth:`BackwardStepDiagram.show_sizes` writes the norm of each gradient of one real step
-under its label (numbers from :func:`~lstm_core.measures.backward_step_sizes`); without it the diagram is
+under its label (numbers from :func:`~lstm_core.lessons.measures.backward_step_sizes`); without it the diagram is
 the schematic alone. The equations drawn are the full LSTM's; in the article's linear
 simplification every slope is 1 and every ``tanh`` the identity.
 """
@@ -185,7 +185,7 @@ class BackwardStepDiagram:
 
     # --- updates --------------------------------------------------------------------
     def show_sizes(self, sizes: dict[str, float] | None) -> None:
-        """Write under each label the norm of its gradient (keys of :func:`~lstm_core.measures.backward_step_sizes`);
+        """Write under each label the norm of its gradient (keys of :func:`~lstm_core.lessons.measures.backward_step_sizes`);
         None, or a missing key, leaves that label without a number."""
         sizes = sizes or {}
         for key, text in self.sizes.items():

@@ -29,7 +29,7 @@ from matplotlib.ticker import FixedLocator, NullFormatter
 from .._checks import positive_int
 from ..gru import GRUParams, gru_backward, gru_forward, init_gru_params
 from ..layouts import gru_to_torch, to_torch
-from ..measures import gradient_decay
+from ..lessons.measures import gradient_decay
 from ..params import LSTMParams, init_params
 from ..sequence import lstm_forward
 from .alt_text import describe, power_of_ten
@@ -200,7 +200,7 @@ def gru_gradient_decay(T: int = 100, update_bias: float = 0.0, scale: float = 1.
     """How far back the gradient of a last-step loss reaches in a GRU: notebook 05's problem.
 
     The inputs, the loss ``L = g · h_T`` and the weights' range are those of
-    :func:`lstm_core.measures.gradient_decay`; the GRU's weights come from
+    :func:`lstm_core.lessons.measures.gradient_decay`; the GRU's weights come from
     :func:`~lstm_core.init_gru_params` with that seed, and ``update_bias`` is its update
     gate's bias ``b_z`` (in ``b_x``'s z block). Returns, by distance back from the last
     step (``distance`` (T,) = T - t), each relative to its size at the last step:
@@ -240,7 +240,7 @@ def gate_products(T: int = 100, bias: float = 0.0, scale: float = 1.0, hidden_si
 
     ``{"distance", "lstm", "carousel", "mean_f", "gru", "direct", "mean_z"}``: the LSTM's
     ``‖δS_t‖`` and path 2 alone (the product of keep gates) from
-    :func:`lstm_core.measures.gradient_decay`, the GRU's from :func:`gru_gradient_decay`,
+    :func:`lstm_core.lessons.measures.gradient_decay`, the GRU's from :func:`gru_gradient_decay`,
     and the mean keep and update gates.
     """
     sizes = dict(T=T, scale=scale, hidden_size=hidden_size, input_size=input_size, seed=seed, input_scale=input_scale)

@@ -1,4 +1,4 @@
-"""The scalar graph of :mod:`lstm_core.scalar_graph`, drawn: nodes with their value and
+"""The scalar graph of :mod:`lstm_core.lessons.scalar_graph`, drawn: nodes with their value and
 gradient, edges with their local derivative, each edge as wide as the gradient flowing
 back along it (notebook 00).
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from matplotlib.patches import Circle, FancyArrowPatch
 
-from ..scalar_graph import EDGES, LABELS, backward, forward, local_derivatives
+from ..lessons.scalar_graph import EDGES, LABELS, backward, forward, local_derivatives
 from .diagram import drawing_axes
 from .style import OKABE_ITO, PATH_COLORS
 

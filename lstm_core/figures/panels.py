@@ -169,7 +169,7 @@ class UnitHistory:
         self.ax.set_ylim(*ylim)
 
     def show(self, history: dict, t: int) -> None:
-        """Draw :func:`~lstm_core.measures.unit_history` up to step t, on a y range that fits all T steps."""
+        """Draw :func:`~lstm_core.lessons.measures.unit_history` up to step t, on a y range that fits all T steps."""
         values = np.concatenate([history["gates"].ravel(), history["s"], history["h"]])
         limit = max(1.05, nice_limit(symmetric_limit(values)))
         self.update(history["gates"], history["s"], history["h"], t, (-limit, limit))
@@ -305,7 +305,7 @@ class GateGradientHeatmap(Heatmap):
         ax.set_xlabel("time step $t$")
 
     def show(self, norms) -> None:
-        """Show :func:`~lstm_core.measures.gate_gradient_norms`, (4, T), on a rounded colour scale."""
+        """Show :func:`~lstm_core.lessons.measures.gate_gradient_norms`, (4, T), on a rounded colour scale."""
         self.update(norms, limit=nice_limit(float(np.max(clip_exploded(norms)))))
 
 
@@ -392,7 +392,7 @@ class SigmoidSlope:
 class DecayCurves:
     """How far back the gradient reaches, log scale, against the distance back in time.
 
-    Four curves from :func:`lstm_core.measures.gradient_decay`, each relative to its size
+    Four curves from :func:`lstm_core.lessons.measures.gradient_decay`, each relative to its size
     at the last step: the LSTM's ``‖δS_t‖``; path 2 alone, the product of keep gates
     (the constant error carousel); and, like for like, the LSTM's and the RNN's ``‖δh_t‖``.
 
@@ -430,7 +430,7 @@ class DecayCurves:
         self.dynamic = [*self.lines.values(), self.note]
 
     def update(self, curves: dict[str, np.ndarray]) -> None:
-        """``curves`` as :func:`lstm_core.measures.gradient_decay` returns them."""
+        """``curves`` as :func:`lstm_core.lessons.measures.gradient_decay` returns them."""
         distance = curves["distance"]
         for key, line in self.lines.items():
             shown = np.nan_to_num(curves[key], nan=self.HIGH, posinf=self.HIGH)

@@ -2,7 +2,7 @@
 
 Each ``plot_*`` function makes a pyplot figure from :mod:`lstm_core.figures.panels` and
 returns it (the notebook then calls ``plt.show()``). The numbers come from
-:mod:`lstm_core.measures`, the same functions the steppers in
+:mod:`lstm_core.lessons.measures`, the same functions the steppers in
 :mod:`lstm_core.figures.widgets` use, drawn by the same panels.
 """
 
@@ -13,8 +13,8 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from ..cell import StepGrads
-from ..data import CharVocab
-from ..measures import (backward_step_sizes, gate_gradient_norms, path_norms, path_sizes, unit_history, unit_values,
+from ..lessons.data import CharVocab
+from ..lessons.measures import (backward_step_sizes, gate_gradient_norms, path_norms, path_sizes, unit_history, unit_values,
                         weight_gradient_shares)
 from ..params import GATE_ORDER, LSTMParams
 from ..sequence import lstm_forward
@@ -229,7 +229,7 @@ def plot_predictions(x, y, before, after, title: str = "one held-out sequence"):
 
 
 def plot_gradient_decay(runs: dict[str, dict], title: str | None = None):
-    """Small multiples of :func:`~lstm_core.measures.gradient_decay`, one panel per ``label: curves`` of ``runs``."""
+    """Small multiples of :func:`~lstm_core.lessons.measures.gradient_decay`, one panel per ``label: curves`` of ``runs``."""
     fig, axes = plt.subplots(1, len(runs), figsize=(4.2 * len(runs), 4.0), sharey=True)
     ends = []
     T = max(len(curves["distance"]) for curves in runs.values())

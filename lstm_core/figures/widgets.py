@@ -24,8 +24,8 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from .._checks import positive_int
-from ..data import CharVocab, lesson_problem, load_text
-from ..measures import (gate_gradient_norms, gradient_decay, path_norms, path_sizes, unit_history, unit_quantity,
+from ..lessons.data import CharVocab, lesson_problem, load_text
+from ..lessons.measures import (gate_gradient_norms, gradient_decay, path_norms, path_sizes, unit_history, unit_quantity,
                         unit_values, weight_gradient_shares)
 from ..params import GATE_ORDER, LSTMParams, gate_slice, init_params
 from ..sequence import lstm_backward, lstm_forward
@@ -112,7 +112,7 @@ def _trace_and_grads(T, input_size, hidden_size, seed, scale=1.0, keep_bias=0.0,
     dh = dh.copy()
     if last_only:
         dh[:-1] = 0.0
-    return trace, lstm_backward(params, trace, dh)
+    return trace, lstm_backward(trace, dh)
 
 
 @styled
@@ -317,7 +317,7 @@ def chain_rule_explorer(s: float = 0.5, o: float = 0.8, f: float = 0.6) -> Figur
 
 
 def _orders_of_magnitude(curves) -> str:
-    """Where each curve of :func:`~lstm_core.measures.gradient_decay` ends, as a power of ten."""
+    """Where each curve of :func:`~lstm_core.lessons.measures.gradient_decay` ends, as a power of ten."""
     names = {"lstm": "LSTM ‖δS‖", "carousel": "path 2 alone", "lstm_dh": "LSTM ‖δh‖", "rnn": "RNN ‖δh‖"}
     return ", ".join(f"{name} × {power_of_ten(curves[key][-1])}" for key, name in names.items())
 

@@ -66,7 +66,7 @@ class CheckResult:
         """This result, if the check passed; otherwise raise ``AssertionError(message)``.
 
         The graded notebooks (``make grading``) print each check through it,
-        ``print(exercises.check_<name>(<function>).require())``, so that nbgrader's
+        ``print(checks.check_<name>(<function>).require())``, so that nbgrader's
         autograder scores a failed check zero and shows its one-line diagnosis; the
         students' own notebooks (``exercises/``) only display the result.
         """

@@ -78,7 +78,7 @@ def weight_gradients_exercise(hidden: bool = False) -> Exercise:
         params, _, h0, s0, rng = random_problem(seed, D=D, H=H)
         x = rng.standard_normal((T, params.input_size))
         trace = lstm_forward(params, x, h0, s0)
-        grads = lstm_backward(params, trace, rng.standard_normal((T, params.hidden_size)))
+        grads = lstm_backward(trace, rng.standard_normal((T, params.hidden_size)))
         cases.append(Case((grads.dz, trace.I), (grads.dW, grads.db)))
 
     def last_step_only(case):

@@ -11,8 +11,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import finite_real, positive_float, positive_int
-from .params import LSTMParams, init_params
+from .._checks import finite_real, positive_float, positive_int
+from ..params import LSTMParams, init_params
 
 
 def echo_task(T: int = 20, batch_size: int = 32, delay: int = 3, seed: int = 0):
@@ -94,11 +94,11 @@ TEXT_NAME = "coriolanus.txt"
 def load_text(name: str = TEXT_NAME) -> str:
     """A public-domain text shipped with the package: Shakespeare's *Coriolanus*, Act I, Scene 1 (about 10 KB)."""
     if not isinstance(name, str):
-        raise TypeError(f"name must be a file name in lstm_core/texts, got {type(name).__name__}")
+        raise TypeError(f"name must be a file name in lstm_core/lessons/texts, got {type(name).__name__}")
     try:
-        return resources.files("lstm_core").joinpath("texts", name).read_text(encoding="utf-8")
+        return resources.files("lstm_core.lessons").joinpath("texts", name).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ValueError(f"name must be a text shipped in lstm_core/texts, got {name!r}") from None
+        raise ValueError(f"name must be a text shipped in lstm_core/lessons/texts, got {name!r}") from None
 
 
 class CharVocab:

@@ -147,7 +147,7 @@ def backward_through_time_exercise(hidden: bool = False) -> Exercise:
     for params, x, h0, s0, dh_loss in _problems(hidden):
         trace = lstm_forward(params, x, h0, s0)
         steps = [trace.step(k) for k in range(len(x))]  # the StepTraces lc.lstm_step_forward gives, t = 1..T
-        grads = lstm_backward(params, trace, dh_loss)
+        grads = lstm_backward(trace, dh_loss)
         cases.append(Case((params.W, steps, dh_loss), (grads.dW, grads.db, grads.dx)))
 
     def model(**mistake):

@@ -2,10 +2,10 @@
 
 A notebook imports the package and calls one check under the student's function::
 
-    from lstm_core import exercises
-    exercises.check_lstm_step(lstm_step)
+    from lstm_core import checks
+    checks.check_lstm_step(lstm_step)
 
-(``from lstm_core.exercises import check_lstm_step`` works as well.) Each
+(``from lstm_core.checks import check_lstm_step`` works as well.) Each
 ``check_<name>(student_function)`` runs the function on a few seeded cases, compares it
 with the engine, and returns a :class:`CheckResult` whose one-line message says what
 happened:
@@ -29,13 +29,17 @@ module: ``forward_pass`` (01), ``state_gradient`` (02), ``gate_gradients`` (03),
 ``weight_update`` and ``backward_pass`` (04), ``gru_step`` (07).
 """
 
-from .backward_pass import check_backward_through_time
-from .checker import CheckResult
-from .forward_pass import check_lstm_step
-from .gate_gradients import check_gate_gradients
-from .gru_step import check_gru_step_backward
-from .state_gradient import check_state_gradient
-from .weight_update import check_input_gradient, check_sgd_update, check_weight_gradients
+from .._course import require_course_extra
+
+require_course_extra("lstm_core.checks")
+
+from .backward_pass import check_backward_through_time  # noqa: E402 - after the check
+from .checker import CheckResult  # noqa: E402 - after the check
+from .forward_pass import check_lstm_step  # noqa: E402 - after the check
+from .gate_gradients import check_gate_gradients  # noqa: E402 - after the check
+from .gru_step import check_gru_step_backward  # noqa: E402 - after the check
+from .state_gradient import check_state_gradient  # noqa: E402 - after the check
+from .weight_update import check_input_gradient, check_sgd_update, check_weight_gradients  # noqa: E402 - after the check
 
 __all__ = [
     "CheckResult",

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .params import GATE_ORDER, gate_slice, init_params
-from .rnn import init_rnn_params, rnn_backward, rnn_forward
-from .sequence import lstm_backward, lstm_forward
+from ..params import GATE_ORDER, gate_slice, init_params
+from ..rnn import init_rnn_params, rnn_backward, rnn_forward
+from ..sequence import lstm_backward, lstm_forward
 
 
 def unit_values(trace, k: int, unit: int = 0) -> dict:
@@ -107,8 +107,8 @@ def gradient_decay(T: int = 100, keep_bias: float = 0.0, scale: float = 1.0, hid
     rnn = init_rnn_params(input_size, hidden_size, seed=seed, scale=weight_range)
     with np.errstate(all="ignore"):
         trace = lstm_forward(lstm, x)
-        grads = lstm_backward(lstm, trace, dh_loss)
-        dh_rnn = rnn_backward(rnn, rnn_forward(rnn, x), dh_loss).dh
+        grads = lstm_backward(trace, dh_loss)
+        dh_rnn = rnn_backward(rnn_forward(rnn, x), dh_loss).dh
         keep_after = np.ones((T, hidden_size))  # keep_after[k] = f_{k+2} ⊙ … ⊙ f_T, the keep gates after step k + 1
         keep_after[:-1] = np.cumprod(trace.f[:0:-1], axis=0)[::-1]
         carried = grads.ds[-1] * keep_after  # (T, H): δS_T carried back by path 2 alone
