@@ -114,8 +114,10 @@ def main(argv=None) -> int:
     if torch is not None:
         torch.set_num_threads(threads or os.cpu_count() or 1)
 
-    print(f"numpy {np.__version__}, BLAS threads: {threads if threads is not None else 'unknown (pip install threadpoolctl)'}")
-    print(f"PyTorch: {torch.__version__ + f', {torch.get_num_threads()} threads' if torch else 'not installed, no comparison'}")
+    print(f"numpy {np.__version__}, BLAS threads: "
+          f"{threads if threads is not None else 'unknown (pip install threadpoolctl)'}")
+    print("PyTorch: "
+          f"{torch.__version__ + f', {torch.get_num_threads()} threads' if torch else 'not installed, no comparison'}")
     print()
     header = f"{'size':<9} {'T':>3} {'B':>3} {'D':>3} {'H':>4}  {'lstm_core ms':>12} {'GFLOP/s':>8}"
     if torch is not None:
@@ -132,7 +134,8 @@ def main(argv=None) -> int:
             ratio = seconds / torch_seconds
             ok = ratio <= TARGETS[name]
             met &= ok
-            line += f"  {torch_seconds * 1e3:>10.3f} {ratio:>6.2f} {'<= ' + str(TARGETS[name]):>7} {'ok' if ok else 'MISSED'}"
+            line += (f"  {torch_seconds * 1e3:>10.3f} {ratio:>6.2f} {'<= ' + str(TARGETS[name]):>7} "
+                     f"{'ok' if ok else 'MISSED'}")
         print(line)
     return 0 if met else 1
 

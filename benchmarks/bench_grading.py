@@ -127,7 +127,8 @@ def main(argv=None) -> int:
         print(f"  {label}: kernel start {kernel:.1f} s, cells {sum(s for s, _ in cells):.1f} s; slowest:")
         for seconds, first_line in sorted(cells, reverse=True)[:4]:
             print(f"    {seconds:5.2f} s  {first_line}")
-    print(f"slowest: {worst:.1f} s per submission; 200 students x {len(grading.make_exercises.lessons_with_exercises())} "
+    print(f"slowest: {worst:.1f} s per submission; "
+          f"200 students x {len(grading.make_exercises.lessons_with_exercises())} "
           f"assignments = {200 * worst * len(grading.make_exercises.lessons_with_exercises()) / 3600:.1f} h at most, "
           "one process")
     return 0

@@ -41,8 +41,8 @@ from .gru import (
 from .losses import mse_loss, softmax, softmax_cross_entropy
 from .optim import SGD, Adam, Momentum, clip_grad_norm, grad_norm
 from .params import GATE_ORDER, LSTMParams, gate_slice, init_params
-from .rnn import RNNGrads, RNNParams, RNNTrace, init_rnn_params, rnn_backward, rnn_forward
 from .readout import ReadoutGrads, ReadoutParams, init_readout, readout_backward, readout_forward
+from .rnn import RNNGrads, RNNParams, RNNTrace, init_rnn_params, rnn_backward, rnn_forward
 from .sequence import LSTMGrads, LSTMTrace, lstm_backward, lstm_forward
 
 __version__ = "0.2.0"

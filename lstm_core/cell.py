@@ -15,7 +15,8 @@ as in ``docs/notation.md``::
     name         symbol                        meaning
     -----------  ----------------------------  ----------------------------------------
     dh_loss      g_t = ∂L/∂h_t                 the loss's direct term at step t (what lstm_backward is given)
-    dh_next      δh_next                       what reaches h_t from step t+1 through I_{t+1}: the last H entries of Wᵀ δZ_{t+1}
+    dh_next      δh_next                       what reaches h_t from step t+1 through I_{t+1}:
+                                               the last H entries of Wᵀ δZ_{t+1}
     dh           δh_t = g_t + δh_next          the total gradient dL/dh_t
     ds_via_h     path 1                        δh_t ⊙ o_t ⊙ (1 - tanh²(S_t)), through h_t
     ds_via_next  path 2 = δS_{t+1} ⊙ f_{t+1}   what reaches S_t from step t+1 through its keep gate

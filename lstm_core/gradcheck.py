@@ -12,7 +12,7 @@ import numpy as np
 from ._checks import as_float_array, positive_float
 from .cell import squash
 from .params import LSTMParams
-from .sequence import lstm_backward, lstm_forward
+from .sequence import lstm_backward, lstm_forward, run_lstm
 
 CHECKABLE = ("W", "b", "x", "h0", "s0", "h", "s")
 """What :func:`gradcheck` can check: parameters, inputs, and the totals ``δh_t``, ``δS_t``."""
@@ -60,6 +60,11 @@ def lstm_loss(params: LSTMParams, x, dh_loss, h0=None, s0=None, linear: bool = F
     return float(np.sum(as_float_array("dh_loss", dh_loss) * trace.h))
 
 
+def _checked_loss(params: LSTMParams, x, dh_loss, h0, s0, linear: bool) -> float:
+    """:func:`lstm_loss` on input already checked (every probe of the finite differences)."""
+    return float(np.sum(dh_loss * run_lstm(params, x, h0, s0, linear).h))
+
+
 def _loss_with_state_nudge(params, trace, dh_loss, k, new_h=None, new_s=None) -> float:
     """``L`` when step ``t = k + 1`` ends in ``new_h`` / ``new_s`` instead of its own values.
 
@@ -75,8 +80,7 @@ def _loss_with_state_nudge(params, trace, dh_loss, k, new_h=None, new_s=None) ->
         h_k = trace.h[k]
     loss = float(np.sum(dh_loss[:k] * trace.h[:k])) + float(np.sum(dh_loss[k] * h_k))
     if k + 1 < len(trace.x):
-        rest = lstm_forward(params, trace.x[k + 1 :], h_k, s_k, trace.linear)
-        loss += float(np.sum(dh_loss[k + 1 :] * rest.h))
+        loss += _checked_loss(params, trace.x[k + 1 :], dh_loss[k + 1 :], h_k, s_k, trace.linear)
     return loss
 
 
@@ -93,13 +97,14 @@ def numerical_lstm_gradients(
     dh_loss = as_float_array("dh_loss", dh_loss)
     if dh_loss.shape != trace.h.shape:
         raise ValueError(f"dh_loss must have shape {trace.h.shape} (like trace.h), got {dh_loss.shape}")
-    x, h0, s0 = trace.x, trace.h0, trace.s0
+    # Checked once, above; each probe runs the loop on its perturbed copy without checks or copies.
+    x, h0, s0, linear = trace.x, trace.h0, trace.s0, trace.linear
     losses = {
-        "W": lambda W: lstm_loss(LSTMParams(W, params.b), x, dh_loss, h0, s0, linear),
-        "b": lambda b: lstm_loss(LSTMParams(params.W, b), x, dh_loss, h0, s0, linear),
-        "x": lambda x_: lstm_loss(params, x_, dh_loss, h0, s0, linear),
-        "h0": lambda h0_: lstm_loss(params, x, dh_loss, h0_, s0, linear),
-        "s0": lambda s0_: lstm_loss(params, x, dh_loss, h0, s0_, linear),
+        "W": lambda W: _checked_loss(LSTMParams.from_checked(W, params.b), x, dh_loss, h0, s0, linear),
+        "b": lambda b: _checked_loss(LSTMParams.from_checked(params.W, b), x, dh_loss, h0, s0, linear),
+        "x": lambda x_: _checked_loss(params, x_, dh_loss, h0, s0, linear),
+        "h0": lambda h0_: _checked_loss(params, x, dh_loss, h0_, s0, linear),
+        "s0": lambda s0_: _checked_loss(params, x, dh_loss, h0, s0_, linear),
     }
     starts = {"W": params.W, "b": params.b, "x": x, "h0": h0, "s0": s0}
     result = {}
@@ -111,7 +116,7 @@ def numerical_lstm_gradients(
             per_step = []
             for k in range(len(values)):
 
-                def nudged_loss(v, k=k):
+                def nudged_loss(v, k=k, name=name):
                     return _loss_with_state_nudge(params, trace, dh_loss, k, **{"new_" + name: v})
 
                 per_step.append(numerical_gradient(nudged_loss, values[k], eps))

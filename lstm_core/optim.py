@@ -50,7 +50,8 @@ def _pairs(params, grads):
         for name, value in values.items():
             gradient = np.asarray(gradients[name], dtype=np.float64)
             if gradient.shape != value.shape:
-                raise ValueError(f"the gradient of {name} in grads[{k}] has shape {gradient.shape}, expected {value.shape}")
+                raise ValueError(f"the gradient of {name} in grads[{k}] has shape {gradient.shape}, "
+                                 f"expected {value.shape}")
             if not np.isfinite(gradient).all():
                 raise ValueError(f"the gradient of {name} in grads[{k}] contains NaN or inf")
             pairs.append((k, name, value, gradient))

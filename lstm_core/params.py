@@ -105,6 +105,18 @@ class LSTMParams(StackedWeights):
         object.__setattr__(self, "W", W)
         object.__setattr__(self, "b", b)
 
+    @classmethod
+    def from_checked(cls, W: np.ndarray, b: np.ndarray) -> LSTMParams:
+        """Parameters around arrays that are already checked float arrays: no check, no copy.
+
+        For the engine's own loops (the finite differences of :mod:`lstm_core.gradcheck` build
+        one per probe); what comes from a caller goes through ``LSTMParams(W, b)``.
+        """
+        params = object.__new__(cls)
+        object.__setattr__(params, "W", W)
+        object.__setattr__(params, "b", b)
+        return params
+
     def gate(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """Rows of ``W`` and entries of ``b`` for one gate (``"a"``, ``"i"``, ``"f"``, ``"o"``)."""
         rows = gate_slice(name, self.hidden_size)
@@ -126,7 +138,8 @@ def check_input(params: StackedWeights, x) -> np.ndarray:
     x = as_float_array("x", x, ndim=(2, 3))
     D = params.input_size
     if x.shape[-1] != D:
-        raise ValueError(f"x must have D = {D} features on its last axis (W has {D} input columns), got shape {x.shape}")
+        raise ValueError(f"x must have D = {D} features on its last axis (W has {D} input columns), "
+                         f"got shape {x.shape}")
     return x
 
 

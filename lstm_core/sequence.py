@@ -213,11 +213,23 @@ def lstm_forward(params: LSTMParams, x, h0=None, s0=None, linear: bool = False) 
     """
     check_params(params)
     x = check_input(params, x)  # (T, B, D) or (T, D)
+    state_shape = x.shape[1:-1] + (params.hidden_size,)  # (B, H) or (H,)
+    meaning = "batch size of x, H units" if x.ndim == 3 else "H units"
+    h0 = array_or_zeros("h0", h0, state_shape, meaning)
+    s0 = array_or_zeros("s0", s0, state_shape, meaning)
+    return run_lstm(params, x.copy(), h0.copy(), s0.copy(), bool(linear))
+
+
+def run_lstm(params: LSTMParams, x: np.ndarray, h0: np.ndarray, s0: np.ndarray, linear: bool) -> LSTMTrace:
+    """:func:`lstm_forward` on input it has checked: the loop itself, which trusts its arguments.
+
+    ``x`` is a float array (T, B, D) or (T, D) with ``params``' D, and ``h0``, ``s0`` float
+    arrays (B, H) or (H,). The trace keeps ``x``, ``h0`` and ``s0`` as they are, without
+    copies; nothing here writes into them. For the engine's own loops, such as the finite
+    differences of :mod:`lstm_core.gradcheck`; everyone else calls :func:`lstm_forward`.
+    """
     H = params.hidden_size
     batched = x.ndim == 3
-    state_shape, meaning = x.shape[1:-1] + (H,), "batch size of x, H units" if batched else "H units"
-    h0 = array_or_zeros("h0", h0, state_shape, meaning)  # (B, H) or (H,)
-    s0 = array_or_zeros("s0", s0, state_shape, meaning)
     x_batch = x if batched else x[:, None]  # (T, B, D): one sequence is a batch of one
     h, s = (h0, s0) if batched else (h0[None], s0[None])  # (B, H) each
     T, B, D = x_batch.shape
@@ -236,8 +248,8 @@ def lstm_forward(params: LSTMParams, x, h0=None, s0=None, linear: bool = False) 
 
     if not batched:  # drop the batch axis of one
         gates, s_all, squashed_all, h_all = gates[:, 0], s_all[:, 0], squashed_all[:, 0], h_all[:, 0]  # (T, ·)
-    return LSTMTrace(params=params, x=x.copy(), h0=h0.copy(), s0=s0.copy(), gates=gates, s=s_all,
-                     squashed_s=squashed_all, h=h_all, linear=bool(linear))
+    return LSTMTrace(params=params, x=x, h0=h0, s0=s0, gates=gates, s=s_all, squashed_s=squashed_all, h=h_all,
+                     linear=linear)
 
 
 def lstm_backward(trace: LSTMTrace, dh_loss, dh_next=None, ds_via_next=None) -> LSTMGrads:
@@ -292,9 +304,10 @@ def lstm_backward(trace: LSTMTrace, dh_loss, dh_next=None, ds_via_next=None) -> 
     np.matmul(dz_rows, params.W_x, out=dx.reshape(T * B, D))  # (T·B, D): first D entries of δI_t
 
     if not trace.batched:  # drop the batch axis of one
-        dx, dh_all, ds_all, dz, dh_next, ds_via_next = dx[:, 0], dh_all[:, 0], ds_all[:, 0], dz[:, 0], dh_next[0], ds_via_next[0]
+        dx, dh_all, ds_all, dz = dx[:, 0], dh_all[:, 0], ds_all[:, 0], dz[:, 0]
+        dh_next, ds_via_next = dh_next[0], ds_via_next[0]
     return LSTMGrads(trace=trace, dW=dW, db=db, dx=dx, dh0=dh_next, ds0=ds_via_next, dh=dh_all, ds=ds_all, dz=dz,
                      ds_beyond=ds_beyond)
 
 
-__all__ = ["LSTMGrads", "LSTMTrace", "lstm_backward", "lstm_forward"]
+__all__ = ["LSTMGrads", "LSTMTrace", "lstm_backward", "lstm_forward", "run_lstm"]

@@ -49,7 +49,8 @@ MARKS = [
     ("browser/", "*", (BROWSER, SLOW)),
     ("browser/test_notebooks_in_jupyterlab.py", "test_notebook_runs_in_jupyterlab*", (NOTEBOOKS,)),
     ("test_robustness.py", "*", (NOTEBOOKS, SLOW)),
-    ("test_student_notebooks.py", "test_student_notebook_runs_and_every_check_says_not_implemented_yet", (NOTEBOOKS, SLOW)),
+    ("test_student_notebooks.py", "test_student_notebook_runs_and_every_check_says_not_implemented_yet",
+     (NOTEBOOKS, SLOW)),
     ("test_widgets.py", "test_every_combination_of_extreme_settings_draws_without_error", (SLOW,)),
     ("test_widgets.py", "test_every_control_has_a_label", (SLOW,)),  # builds every widget
     ("test_widgets.py", "test_play_counts_forward_in_the_forward_stepper_and_backward_in_the_others", (SLOW,)),
@@ -71,6 +72,29 @@ FIXTURE_MARKS = {
     "hub": (NOTEBOOKS, SLOW),  # test_jupyterhub.py: a JupyterHub, its users' servers and kernels
 }
 TESTS = Path(__file__).resolve().parent
+
+# ------------------------------------------------------------- two workers
+# `make test` and `make check` run the tests in as many processes as the machine has cores
+# (pytest-xdist, `-n auto --dist loadgroup`): each group below runs in one worker, in order. A
+# group is a file, so that a file's fixtures are built once; a notebook's nbval cells share its
+# kernel, so they are one group; and the JupyterLab runs of the notebooks, the longest file by
+# far, are split in two, each with its own JupyterLab.
+LAB_RUNS = "browser/test_notebooks_in_jupyterlab.py"
+_LONGEST_FIRST = {name: rank for rank, name in enumerate([
+    f"{LAB_RUNS}:0", f"{LAB_RUNS}:1", "test_jupyterhub.py", "test_robustness.py", "browser/test_site.py",
+    "test_grading.py", "notebooks/06_training.ipynb", "test_student_notebooks.py", "test_widgets.py"])}
+
+
+def _worker_group(item) -> str:
+    try:
+        where = item.path.resolve().relative_to(TESTS).as_posix()
+    except ValueError:  # a notebook under nbval
+        where = item.path.resolve().relative_to(TESTS.parent).as_posix()
+    callspec = getattr(item, "callspec", None)
+    if where == LAB_RUNS and callspec and "path" in callspec.params:
+        return f"{LAB_RUNS}:{callspec.indices['path'] % 2}"
+    return where
+
 
 
 def _rule_matches(rule, item) -> bool:
@@ -100,6 +124,9 @@ def pytest_collection_modifyitems(config, items):
             names |= set(FIXTURE_MARKS.get(fixture, ()))
         for name in sorted(names):
             item.add_marker(name)
+        item.add_marker(pytest.mark.xdist_group(_worker_group(item)))
+    # The longest groups first, so that two workers finish at about the same time.
+    items.sort(key=lambda item: _LONGEST_FIRST.get(_worker_group(item), len(_LONGEST_FIRST)))
     # A rule for a test that was renamed would silently put it back in the fast loop: say so.
     modules = {item.path.resolve(): item.module for item in items if getattr(item, "module", None)}
     for where, name, _ in MARKS:
@@ -107,7 +134,7 @@ def pytest_collection_modifyitems(config, items):
         if module is not None and name != "*" and not any(
                 attr == name or (name.endswith("*") and attr.startswith(name[:-1])) for attr in vars(module)):
             warnings.warn(pytest.PytestConfigWarning(
-                f"tests/conftest.py marks {where}::{name}, which no longer exists: mark its successor"))
+                f"tests/conftest.py marks {where}::{name}, which no longer exists: mark its successor"), stacklevel=1)
 
 
 # ------------------------------------------------------------- time budgets

@@ -23,7 +23,8 @@ def test_every_make_target_is_the_python_command_of_the_same_name():
     for command in COMMANDS:
         recipe = re.search(rf"^{command}:.*\n((?:\t.*\n)+)", makefile, re.M)
         assert recipe, f"the Makefile has no target {command}"
-        assert re.search(rf"\$\(COURSE\) {command}\b", recipe.group(1)), f"make {command} should run python -m tools {command}"
+        assert re.search(rf"\$\(COURSE\) {command}\b", recipe.group(1)), \
+            f"make {command} should run python -m tools {command}"
     assert re.search(r"^COURSE\s*:?=\s*\$\(PYTHON\) -m tools", makefile, re.M)
 
 
@@ -99,3 +100,30 @@ def test_the_students_lab_enables_no_grading_or_hub_extension(tmp_path):
         assert "@jupyterlab/apputils-extension:announcements" in disabled  # no news prompt (it needs the internet)
     finally:
         stop(server, timeout_s=30)
+
+
+@pytest.mark.parametrize("command", ["test", "check"])
+def test_test_and_check_run_the_linter_first_and_stop_when_it_fails(command, monkeypatch):
+    """`make test` (and `make check`) run `ruff check .` with pyproject.toml's settings, then pytest;
+    a lint error fails the command without running the tests."""
+    calls = []
+    monkeypatch.setattr(COURSE, "ensure", lambda extras: Path("python"))
+    for ruff_status in (0, 1):
+        calls.clear()
+
+        def fake_run(command, status=ruff_status, **kwargs):
+            calls.append(command[1:3])
+            return status if command[1:3] == ["-m", "ruff"] else 0
+
+        monkeypatch.setattr(COURSE, "run", fake_run)
+        status = COURSE.main([command])
+        assert calls[0] == ["-m", "ruff"]
+        assert (status, calls[1:]) == ((0, [["-m", "pytest"]]) if ruff_status == 0 else (1, []))
+
+
+def test_ruff_is_configured_and_the_tree_passes_it():
+    """The linter's settings live in pyproject.toml, and the whole tree (notebooks too) passes them."""
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert "[tool.ruff]" in pyproject and "line-length = 120" in pyproject
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]

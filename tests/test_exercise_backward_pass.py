@@ -185,7 +185,8 @@ def test_the_messages_name_the_mistake():
     assert "only the share of t = 1, the step the loop visits last" in messages["last_step_only"]
     assert "or computed after the loop" in messages["last_step_only"]
     assert "the step that sends it (steps[k].f)" in messages["ds_keep_gate_of_wrong_step"]
-    assert "steps[k-1].f" in messages["ds_keep_gate_of_wrong_step"] and "wraps" in messages["ds_keep_gate_of_wrong_step"]
+    assert "steps[k-1].f" in messages["ds_keep_gate_of_wrong_step"]
+    assert "wraps" in messages["ds_keep_gate_of_wrong_step"]
     assert "only the share of step T" in messages["step_T_only"]
     assert "columns, those of h_{t-1}" in messages["I_with_h_t"] and "x_t columns are right" in messages["I_with_h_t"]
     assert "reverse order" in messages["dx_reversed"] and messages["dx_reversed"].endswith("(in δx)")

@@ -162,7 +162,8 @@ def test_the_usual_slips_of_form_are_named():
 
 
 def test_the_cases_have_several_sizes_with_H_1_and_H_not_D():
-    for exercise, sizes in ((gru_step_backward_exercise(), CASE_SIZES), (gru_step_backward_exercise(hidden=True), HIDDEN_CASE_SIZES)):
+    for exercise, sizes in ((gru_step_backward_exercise(), CASE_SIZES),
+                            (gru_step_backward_exercise(hidden=True), HIDDEN_CASE_SIZES)):
         shown = [(len(case.args[1]), len(case.args[0])) for case in exercise.cases]  # (D, H) from x and δh
         assert shown == list(sizes)
         assert 1 in {H for _, H in shown} and any(D != H for D, H in shown) and len({H for _, H in shown}) >= 3

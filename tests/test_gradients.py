@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lstm_core import LSTMParams, gradcheck, init_params, lstm_backward, lstm_forward
+from lstm_core import LSTMParams, gradcheck, init_params, lstm_backward, lstm_forward, numerical_lstm_gradients
 
 TOLERANCE = 1e-7  # docs/notation.md: relative error below 1e-7 in float64
 
@@ -146,3 +146,28 @@ def test_gradcheck_selected_arrays_only():
     x = np.ones((2, 2))
     assert set(gradcheck(params, x, wrt=("s",))) == {"s"}
     assert set(gradcheck(params, x, wrt="W")) == {"W"}
+
+
+def test_finite_differences_check_their_input_once(monkeypatch):
+    """Input is checked at the entry point; the hundreds of probes run the loop on trusted arrays,
+    building no checked (copied) LSTMParams and checking no input again."""
+    import lstm_core.params as params_module
+    import lstm_core.sequence as sequence_module
+
+    calls = {"params": 0, "input": 0}
+
+    def counting(name, original):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return original(*args, **kwargs)
+        return wrapper
+
+    params = init_params(2, 3, seed=0)
+    x = np.random.default_rng(0).standard_normal((4, 2, 2))
+    dh = np.random.default_rng(1).standard_normal((4, 2, 3))
+    monkeypatch.setattr(params_module, "check_stacked_weights", counting("params", params_module.check_stacked_weights))
+    monkeypatch.setattr(sequence_module, "check_input", counting("input", sequence_module.check_input))
+    numeric = numerical_lstm_gradients(params, x, dh, wrt=("W", "b", "x", "h0", "s0", "h", "s"))
+    assert calls == {"params": 0, "input": 1}
+    assert numeric["W"].shape == params.W.shape
+    np.testing.assert_allclose(numeric["W"], lstm_backward(lstm_forward(params, x), dh).dW, rtol=1e-6, atol=1e-8)

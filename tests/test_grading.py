@@ -28,8 +28,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from course_tools import ONE_BLAS_THREAD, load_tool
+
 from lstm_core import checks
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -195,7 +195,7 @@ def mistaken(name: str) -> tuple[str, dict]:
     """``(source, diagnoses)``: a function making the first modelled mistake that check_<name>
     names as itself, and each graded cell's one-line diagnosis of it, keyed like
     ``exercise_points`` (``state_gradient``, or ``backward_through_time_dW`` and so on)."""
-    check = getattr(exercises, f"check_{name}", None)
+    check = getattr(checks, f"check_{name}", None)
     assert check, f"lstm_core.checks has no check_{name}"
     module = importlib.import_module(check.__module__)
     assert hasattr(module, f"{name}_exercise"), f"{module.__name__} needs {name}_exercise() (the Exercise)"
@@ -273,7 +273,8 @@ def _nbgrader(folder: Path, *args: str) -> str:
                JUPYTER_DATA_DIR=str(folder / ".jupyter" / "data"))
     run = subprocess.run([str(BIN / "nbgrader"), *args], cwd=folder, env=env,
                          capture_output=True, text=True, timeout=900)
-    assert run.returncode == 0, f"`nbgrader {' '.join(args)}` failed in {folder}:\n{run.stdout[-4000:]}{run.stderr[-4000:]}"
+    assert run.returncode == 0, \
+        f"`nbgrader {' '.join(args)}` failed in {folder}:\n{run.stdout[-4000:]}{run.stderr[-4000:]}"
     return run.stdout + run.stderr
 
 

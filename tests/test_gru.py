@@ -32,15 +32,23 @@ CASES = [(1, None, 1, 1), (4, None, 3, 2), (1, 1, 1, 1), (4, 3, 2, 3), (3, 2, 4,
 
 def random_gru(D, H, seed=0):
     rng = np.random.default_rng(seed)
-    return GRUParams(rng.normal(0, 0.7, (3 * H, D)), rng.normal(0, 0.7, (3 * H, H)),
-                     rng.normal(0, 0.5, 3 * H), rng.normal(0, 0.5, 3 * H))
+    return GRUParams(
+        rng.normal(0, 0.7, (3 * H, D)),
+        rng.normal(0, 0.7, (3 * H, H)),
+        rng.normal(0, 0.5, 3 * H),
+        rng.normal(0, 0.5, 3 * H),
+    )
 
 
 def problem(T, B, D, H, seed=0):
     rng = np.random.default_rng(seed + 100)
     batch = () if B is None else (B,)
-    return (random_gru(D, H, seed), rng.standard_normal((T, *batch, D)), rng.standard_normal((*batch, H)),
-            rng.standard_normal((T, *batch, H)))
+    return (
+        random_gru(D, H, seed),
+        rng.standard_normal((T, *batch, D)),
+        rng.standard_normal((*batch, H)),
+        rng.standard_normal((T, *batch, H)),
+    )
 
 
 def loss(params, x, h0, dh_loss):
@@ -55,13 +63,22 @@ def loss(params, x, h0, dh_loss):
 def test_gradients_match_finite_differences(T, B, D, H):
     params, x, h0, dh = problem(T, B, D, H, seed=T + D + H)
     grads = gru_backward(gru_forward(params, x, h0), dh)
-    numeric = {name: numerical_gradient(lambda v, name=name: loss(replace(params, **{name: v}), x, h0, dh),
-                                        getattr(params, name))
-               for name in ("W_x", "W_h", "b_x", "b_h")}
+    numeric = {
+        name: numerical_gradient(
+            lambda v, name=name: loss(replace(params, **{name: v}), x, h0, dh), getattr(params, name)
+        )
+        for name in ("W_x", "W_h", "b_x", "b_h")
+    }
     numeric["x"] = numerical_gradient(lambda v: loss(params, v, h0, dh), x)
     numeric["h0"] = numerical_gradient(lambda v: loss(params, x, v, dh), h0)
-    analytic = {"W_x": grads.dW_x, "W_h": grads.dW_h, "b_x": grads.db_x, "b_h": grads.db_h,
-                "x": grads.dx, "h0": grads.dh0}
+    analytic = {
+        "W_x": grads.dW_x,
+        "W_h": grads.dW_h,
+        "b_x": grads.db_x,
+        "b_h": grads.db_h,
+        "x": grads.dx,
+        "h0": grads.dh0,
+    }
     errors = {name: relative_error(analytic[name], numeric[name]) for name in numeric}
     assert max(errors.values()) < TOLERANCE, errors
 
@@ -73,8 +90,9 @@ def test_the_total_at_each_h_t_matches_finite_differences(T, B, D, H):
     trace = gru_forward(params, x, h0)
     grads = gru_backward(trace, dh)
     for k in range(T):
+
         def nudged(v, k=k):
-            rest = float(np.sum(dh[k + 1:] * gru_forward(params, x[k + 1:], v).h)) if k + 1 < T else 0.0
+            rest = float(np.sum(dh[k + 1 :] * gru_forward(params, x[k + 1 :], v).h)) if k + 1 < T else 0.0
             return float(np.sum(dh[:k] * trace.h[:k])) + float(np.sum(dh[k] * v)) + rest
 
         assert relative_error(grads.dh[k], numerical_gradient(nudged, trace.h[k])) < TOLERANCE, k
@@ -115,8 +133,9 @@ def test_sequence_is_the_step_functions_looped(B):
     for t in reversed(range(T)):
         back = gru_step_backward(steps[t], dh[t] + dh_next)
         for name in ("dh", "dZ", "dZh", "dgates", "dx", "dh_direct"):
-            np.testing.assert_allclose(getattr(grads, name)[t], getattr(back, name), rtol=1e-12, atol=1e-14,
-                                       err_msg=f"{name} at step {t + 1}")
+            np.testing.assert_allclose(
+                getattr(grads, name)[t], getattr(back, name), rtol=1e-12, atol=1e-14, err_msg=f"{name} at step {t + 1}"
+            )
         np.testing.assert_allclose(back.dh_prev, back.dh_direct + back.dh_via_gates, rtol=1e-15, atol=0)
         for name in sums:
             sums[name] += getattr(back, "d" + name)
@@ -148,6 +167,7 @@ def scalar_gru(params, x, h0):
     for x_t in x:
         new = []
         for j in range(H):
+
             def pre(row, W_x=W_x, W_h=W_h, b_x=b_x, b_h=b_h, x_t=x_t, h=h):
                 from_x = sum(W_x[row, d] * x_t[d] for d in range(len(x_t))) + b_x[row]
                 from_h = sum(W_h[row, k] * h[k] for k in range(H)) + b_h[row]
@@ -188,8 +208,9 @@ def test_without_recurrent_weights_the_gradient_goes_back_through_the_product_of
     """W_h = 0: h_{t-1} reaches h_t only along the direct path, so δh_0 = (Π_t z_t) ⊙ g_T."""
     D, H, T = 2, 3, 6
     rng = np.random.default_rng(4)
-    params = GRUParams(rng.standard_normal((3 * H, D)), np.zeros((3 * H, H)), rng.standard_normal(3 * H),
-                       rng.standard_normal(3 * H))
+    params = GRUParams(
+        rng.standard_normal((3 * H, D)), np.zeros((3 * H, H)), rng.standard_normal(3 * H), rng.standard_normal(3 * H)
+    )
     trace = gru_forward(params, rng.standard_normal((T, D)))
     dh = np.zeros((T, H))
     dh[-1] = rng.standard_normal(H)
@@ -203,8 +224,8 @@ def test_each_step_hands_back_its_direct_path_plus_the_gates():
     grads = gru_backward(trace, dh)
     np.testing.assert_allclose(grads.dh_direct, trace.z * grads.dh, rtol=1e-15)
     H = 2
-    np.testing.assert_allclose(grads.dZh[..., :2 * H], grads.dZ[..., :2 * H], rtol=0)
-    np.testing.assert_allclose(grads.dZh[..., 2 * H:], trace.r * grads.dZ[..., 2 * H:], rtol=1e-15)
+    np.testing.assert_allclose(grads.dZh[..., : 2 * H], grads.dZ[..., : 2 * H], rtol=0)
+    np.testing.assert_allclose(grads.dZh[..., 2 * H :], trace.r * grads.dZ[..., 2 * H :], rtol=1e-15)
     for t in range(1, 5):  # δh_{t-1} = g_{t-1} + z_t ⊙ δh_t + W_hᵀ δZh_t
         handed_back = grads.dh_direct[t] + grads.dZh[t] @ params.W_h
         np.testing.assert_allclose(grads.dh[t - 1], dh[t - 1] + handed_back, rtol=1e-12, atol=1e-14)
@@ -278,41 +299,117 @@ def with_nan(shape):
 
 BAD_CALLS = {
     # --- parameters
-    "W_x not 2-D": (lambda: GRUParams(np.ones(6), np.ones((6, 2)), np.zeros(6), np.zeros(6)), ValueError, r"W_x must have 2 dimensions"),
-    "W_h not 3H by H": (lambda: GRUParams(np.ones((6, 3)), np.ones((5, 2)), np.zeros(6), np.zeros(6)), ValueError, r"W_h must have shape \(3·H, H\) = \(6, 2\)"),
-    "W_h an LSTM's": (lambda: GRUParams(np.ones((8, 3)), np.ones((8, 2)), np.zeros(8), np.zeros(8)), ValueError, r"4·H rows are an LSTM's"),
-    "W_x rows differ from W_h": (lambda: GRUParams(np.ones((9, 3)), np.ones((6, 2)), np.zeros(6), np.zeros(6)), ValueError, r"W_x must have shape \(6, 3\)"),
-    "b_x wrong length": (lambda: GRUParams(np.ones((6, 3)), np.ones((6, 2)), np.zeros(5), np.zeros(6)), ValueError, r"b_x must have shape \(6,\)"),
-    "b_h 2-D": (lambda: GRUParams(np.ones((6, 3)), np.ones((6, 2)), np.zeros(6), np.zeros((2, 3))), ValueError, r"b_h must have 1 dimensions"),
-    "W_h with NaN": (lambda: GRUParams(np.ones((6, 3)), with_nan((6, 2)), np.zeros(6), np.zeros(6)), ValueError, r"W_h contains NaN or inf"),
-    "b_x of text": (lambda: GRUParams(np.ones((6, 3)), np.ones((6, 2)), np.full(6, "b"), np.zeros(6)), TypeError, r"b_x must be an array of real numbers"),
-    "W_x is None": (lambda: GRUParams(None, np.ones((6, 2)), np.zeros(6), np.zeros(6)), TypeError, r"W_x must be an array"),
+    "W_x not 2-D": (
+        lambda: GRUParams(np.ones(6), np.ones((6, 2)), np.zeros(6), np.zeros(6)),
+        ValueError,
+        r"W_x must have 2 dimensions",
+    ),
+    "W_h not 3H by H": (
+        lambda: GRUParams(np.ones((6, 3)), np.ones((5, 2)), np.zeros(6), np.zeros(6)),
+        ValueError,
+        r"W_h must have shape \(3·H, H\) = \(6, 2\)",
+    ),
+    "W_h an LSTM's": (
+        lambda: GRUParams(np.ones((8, 3)), np.ones((8, 2)), np.zeros(8), np.zeros(8)),
+        ValueError,
+        r"4·H rows are an LSTM's",
+    ),
+    "W_x rows differ from W_h": (
+        lambda: GRUParams(np.ones((9, 3)), np.ones((6, 2)), np.zeros(6), np.zeros(6)),
+        ValueError,
+        r"W_x must have shape \(6, 3\)",
+    ),
+    "b_x wrong length": (
+        lambda: GRUParams(np.ones((6, 3)), np.ones((6, 2)), np.zeros(5), np.zeros(6)),
+        ValueError,
+        r"b_x must have shape \(6,\)",
+    ),
+    "b_h 2-D": (
+        lambda: GRUParams(np.ones((6, 3)), np.ones((6, 2)), np.zeros(6), np.zeros((2, 3))),
+        ValueError,
+        r"b_h must have 1 dimensions",
+    ),
+    "W_h with NaN": (
+        lambda: GRUParams(np.ones((6, 3)), with_nan((6, 2)), np.zeros(6), np.zeros(6)),
+        ValueError,
+        r"W_h contains NaN or inf",
+    ),
+    "b_x of text": (
+        lambda: GRUParams(np.ones((6, 3)), np.ones((6, 2)), np.full(6, "b"), np.zeros(6)),
+        TypeError,
+        r"b_x must be an array of real numbers",
+    ),
+    "W_x is None": (
+        lambda: GRUParams(None, np.ones((6, 2)), np.zeros(6), np.zeros(6)),
+        TypeError,
+        r"W_x must be an array",
+    ),
     "hidden_size zero": (lambda: init_gru_params(3, 0), ValueError, r"hidden_size must be a positive integer"),
     "input_size float": (lambda: init_gru_params(2.5, 2), TypeError, r"input_size must be a positive integer"),
     "scale negative": (lambda: init_gru_params(3, 2, scale=-1.0), ValueError, r"scale must be"),
     # --- forward
-    "params an LSTMParams": (lambda: gru_forward(lc.init_params(D, H), X), TypeError, r"params must be a GRUParams .*got LSTMParams"),
+    "params an LSTMParams": (
+        lambda: gru_forward(lc.init_params(D, H), X),
+        TypeError,
+        r"params must be a GRUParams .*got LSTMParams",
+    ),
     "x 1-D": (lambda: gru_forward(P, np.ones(3)), ValueError, r"x must have 2 or 3 dimensions"),
     "x wrong feature size": (lambda: gru_forward(P, np.ones((4, 5, 2))), ValueError, r"x must have D = 3 features"),
     "x with NaN": (lambda: gru_forward(P, with_nan((4, 3))), ValueError, r"x contains NaN or inf"),
     "x of bools": (lambda: gru_forward(P, np.ones((4, 3), bool)), TypeError, r"x must be an array of real numbers"),
     "x no time steps": (lambda: gru_forward(P, np.ones((0, 3))), ValueError, r"x must not be empty"),
     "h0 wrong batch": (lambda: gru_forward(P, X, h0=np.zeros((4, H))), ValueError, r"h0 must have shape \(5, 2\)"),
-    "h0 batched for one sequence": (lambda: gru_forward(P, X[:, 0], h0=np.zeros((1, H))), ValueError, r"h0 must have shape \(2,\)"),
+    "h0 batched for one sequence": (
+        lambda: gru_forward(P, X[:, 0], h0=np.zeros((1, H))),
+        ValueError,
+        r"h0 must have shape \(2,\)",
+    ),
     # --- backward
-    "trace an LSTM's": (lambda: gru_backward(lc.lstm_forward(lc.init_params(D, H), X), np.ones((T, B, H))), TypeError, r"trace must be a GRUTrace from gru_forward, got LSTMTrace"),
+    "trace an LSTM's": (
+        lambda: gru_backward(lc.lstm_forward(lc.init_params(D, H), X), np.ones((T, B, H))),
+        TypeError,
+        r"trace must be a GRUTrace from gru_forward, got LSTMTrace",
+    ),
     "trace a step": (lambda: gru_backward(STEP, np.ones((T, B, H))), TypeError, r"trace must be a GRUTrace"),
-    "params passed first, as for the LSTM": (lambda: gru_backward(P, TRACE, np.ones((T, B, H))), TypeError, r"trace must be a GRUTrace .*got GRUParams"),
-    "dh_loss wrong shape": (lambda: gru_backward(TRACE, np.ones((T, B, H + 1))), ValueError, r"dh_loss must have shape \(4, 5, 2\)"),
-    "dh_loss with inf": (lambda: gru_backward(TRACE, np.full((T, B, H), np.inf)), ValueError, r"dh_loss contains NaN or inf"),
-    "dh_next wrong shape": (lambda: gru_backward(TRACE, np.ones((T, B, H)), dh_next=np.ones(H)), ValueError, r"dh_next must have shape \(5, 2\)"),
+    "params passed first, as for the LSTM": (
+        lambda: gru_backward(P, TRACE, np.ones((T, B, H))),
+        TypeError,
+        r"trace must be a GRUTrace .*got GRUParams",
+    ),
+    "dh_loss wrong shape": (
+        lambda: gru_backward(TRACE, np.ones((T, B, H + 1))),
+        ValueError,
+        r"dh_loss must have shape \(4, 5, 2\)",
+    ),
+    "dh_loss with inf": (
+        lambda: gru_backward(TRACE, np.full((T, B, H), np.inf)),
+        ValueError,
+        r"dh_loss contains NaN or inf",
+    ),
+    "dh_next wrong shape": (
+        lambda: gru_backward(TRACE, np.ones((T, B, H)), dh_next=np.ones(H)),
+        ValueError,
+        r"dh_next must have shape \(5, 2\)",
+    ),
     # --- one step
     "x_t 3-D": (lambda: gru_step_forward(P, X), ValueError, r"x_t must have 1 or 2 dimensions"),
     "x_t wrong size": (lambda: gru_step_forward(P, np.ones(4)), ValueError, r"x_t must have shape \(3,\)"),
-    "h_prev wrong shape": (lambda: gru_step_forward(P, X[0], h_prev=np.ones(H)), ValueError, r"h_prev must have shape \(5, 2\)"),
+    "h_prev wrong shape": (
+        lambda: gru_step_forward(P, X[0], h_prev=np.ones(H)),
+        ValueError,
+        r"h_prev must have shape \(5, 2\)",
+    ),
     "step params an array": (lambda: gru_step_forward(np.ones((6, 5)), X[0]), TypeError, r"params must be a GRUParams"),
-    "step not a GRUStepTrace": (lambda: gru_step_backward(TRACE, np.ones((B, H))), TypeError, r"step must be a GRUStepTrace"),
-    "step dh wrong shape": (lambda: gru_step_backward(STEP, np.ones((B, H + 1))), ValueError, r"dh must have shape \(5, 2\)"),
+    "step not a GRUStepTrace": (
+        lambda: gru_step_backward(TRACE, np.ones((B, H))),
+        TypeError,
+        r"step must be a GRUStepTrace",
+    ),
+    "step dh wrong shape": (
+        lambda: gru_step_backward(STEP, np.ones((B, H + 1))),
+        ValueError,
+        r"dh must have shape \(5, 2\)",
+    ),
     "step dh with NaN": (lambda: gru_step_backward(STEP, with_nan((B, H))), ValueError, r"dh contains NaN"),
 }
 
@@ -326,9 +423,16 @@ def test_bad_input_gets_a_clear_error(case):
 
 def test_no_function_changes_the_arrays_it_is_given():
     rng = np.random.default_rng(3)
-    arrays = {"W_x": rng.standard_normal((6, 3)), "W_h": rng.standard_normal((6, 2)), "b_x": rng.standard_normal(6),
-              "b_h": rng.standard_normal(6), "x": rng.standard_normal((T, B, D)), "h0": rng.standard_normal((B, H)),
-              "dh": rng.standard_normal((T, B, H)), "dh_next": rng.standard_normal((B, H))}
+    arrays = {
+        "W_x": rng.standard_normal((6, 3)),
+        "W_h": rng.standard_normal((6, 2)),
+        "b_x": rng.standard_normal(6),
+        "b_h": rng.standard_normal(6),
+        "x": rng.standard_normal((T, B, D)),
+        "h0": rng.standard_normal((B, H)),
+        "dh": rng.standard_normal((T, B, H)),
+        "dh_next": rng.standard_normal((B, H)),
+    }
     before = {name: value.copy() for name, value in arrays.items()}
     params = GRUParams(arrays["W_x"], arrays["W_h"], arrays["b_x"], arrays["b_h"])
     trace = gru_forward(params, arrays["x"], arrays["h0"])

@@ -39,7 +39,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from course_tools import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -35,8 +35,12 @@ def random_lstm(D, H, seed=0):
 
 def random_gru(D, H, seed=0):
     rng = np.random.default_rng(seed)
-    return lc.GRUParams(rng.standard_normal((3 * H, D)), rng.standard_normal((3 * H, H)),
-                        rng.standard_normal(3 * H), rng.standard_normal(3 * H))
+    return lc.GRUParams(
+        rng.standard_normal((3 * H, D)),
+        rng.standard_normal((3 * H, H)),
+        rng.standard_normal(3 * H),
+        rng.standard_normal(3 * H),
+    )
 
 
 def labelled_lstm(D, H):
@@ -63,12 +67,20 @@ def test_ours_to_each_layout_and_back_is_exact(D, H):
 @pytest.mark.parametrize("D, H", SIZES)
 def test_each_layout_to_ours_and_back_is_exact(D, H):
     rng = np.random.default_rng(1)
-    kernel, recurrent, bias = rng.standard_normal((D, 4 * H)), rng.standard_normal((H, 4 * H)), rng.standard_normal(4 * H)
+    kernel, recurrent, bias = (
+        rng.standard_normal((D, 4 * H)),
+        rng.standard_normal((H, 4 * H)),
+        rng.standard_normal(4 * H),
+    )
     for to, frm in ((to_keras, from_keras), (to_cs231n, from_cs231n)):
         for ours, theirs in zip(to(frm(kernel, recurrent, bias)), (kernel, recurrent, bias)):
             np.testing.assert_array_equal(ours, theirs)
-    state = {"weight_ih_l0": rng.standard_normal((4 * H, D)), "weight_hh_l0": rng.standard_normal((4 * H, H)),
-             "bias_ih_l0": rng.standard_normal(4 * H), "bias_hh_l0": np.zeros(4 * H)}
+    state = {
+        "weight_ih_l0": rng.standard_normal((4 * H, D)),
+        "weight_hh_l0": rng.standard_normal((4 * H, H)),
+        "bias_ih_l0": rng.standard_normal(4 * H),
+        "bias_hh_l0": np.zeros(4 * H),
+    }
     for name, value in to_torch(from_torch(state)).items():
         np.testing.assert_array_equal(value, state[name], err_msg=name)
 
@@ -106,9 +118,14 @@ def test_from_torch_adds_the_two_biases():
     np.testing.assert_array_equal(both, from_torch(state).b)
 
 
-@pytest.mark.parametrize("to, order", [(lambda p: to_torch(p)["bias_ih_l0"], TORCH_GATE_ORDER),
-                                       (lambda p: to_keras(p)[2], KERAS_GATE_ORDER),
-                                       (lambda p: to_cs231n(p)[2], CS231N_GATE_ORDER)])
+@pytest.mark.parametrize(
+    "to, order",
+    [
+        (lambda p: to_torch(p)["bias_ih_l0"], TORCH_GATE_ORDER),
+        (lambda p: to_keras(p)[2], KERAS_GATE_ORDER),
+        (lambda p: to_cs231n(p)[2], CS231N_GATE_ORDER),
+    ],
+)
 def test_each_layout_has_its_documented_gate_order(to, order):
     """Our blocks a, i, f, o are labelled 0..3: each layout reads them in its own order."""
     H = 2
@@ -118,7 +135,10 @@ def test_each_layout_has_its_documented_gate_order(to, order):
 
 def test_weights_are_placed_by_gate_and_transposed_for_keras_and_cs231n():
     params = labelled_lstm(3, 2)
-    for kernel, recurrent, order in ((*to_keras(params)[:2], KERAS_GATE_ORDER), (*to_cs231n(params)[:2], CS231N_GATE_ORDER)):
+    for kernel, recurrent, order in (
+        (*to_keras(params)[:2], KERAS_GATE_ORDER),
+        (*to_cs231n(params)[:2], CS231N_GATE_ORDER),
+    ):
         assert kernel.shape == (3, 8) and recurrent.shape == (2, 8)
         expected = np.repeat([{"a": 0, "i": 1, "f": 2, "o": 3}.get(g, 0) for g in order], 2)
         np.testing.assert_array_equal(kernel, np.tile(expected, (3, 1)))
@@ -164,8 +184,9 @@ def test_tensors_are_detached_and_converted_without_importing_torch():
     assert back.W.dtype == np.float64
     np.testing.assert_allclose(back.W, params.W, rtol=1e-6)
     gru = random_gru(3, 2)
-    np.testing.assert_allclose(gru_from_torch({k: FakeTensor(v) for k, v in gru_to_torch(gru).items()}).W_h,
-                               gru.W_h, rtol=1e-6)
+    np.testing.assert_allclose(
+        gru_from_torch({k: FakeTensor(v) for k, v in gru_to_torch(gru).items()}).W_h, gru.W_h, rtol=1e-6
+    )
 
 
 # ------------------------------------------- the same h, in the others' own equations
@@ -192,7 +213,7 @@ def cs231n_lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
     """CS231n assignment 3's lstm_step_forward: a = x Wx + prev_h Wh + b, split into i, f, o, g."""
     H = prev_h.shape[1]
     a = x.dot(Wx) + prev_h.dot(Wh) + b
-    i, f, o, g = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H]), sigmoid(a[:, 2 * H:3 * H]), np.tanh(a[:, 3 * H:])
+    i, f, o, g = sigmoid(a[:, :H]), sigmoid(a[:, H : 2 * H]), sigmoid(a[:, 2 * H : 3 * H]), np.tanh(a[:, 3 * H :])
     next_c = f * prev_c + i * g
     next_h = o * np.tanh(next_c)
     return next_h, next_c
@@ -232,13 +253,24 @@ def test_cs231n_equations_on_converted_weights_give_our_h(D, H):
 def test_their_weights_converted_to_ours_give_their_h():
     rng = np.random.default_rng(5)
     D, H = 3, 4
-    kernel, recurrent, bias = rng.standard_normal((D, 4 * H)), rng.standard_normal((H, 4 * H)), rng.standard_normal(4 * H)
+    kernel, recurrent, bias = (
+        rng.standard_normal((D, 4 * H)),
+        rng.standard_normal((H, 4 * H)),
+        rng.standard_normal(4 * H),
+    )
     x, h0, c0 = rng.standard_normal((2, 5, D)), rng.standard_normal((2, H)), rng.standard_normal((2, H))
-    np.testing.assert_allclose(lc.lstm_forward(from_keras(kernel, recurrent, bias), x.transpose(1, 0, 2), h0, c0).h,
-                               keras_lstm(x, kernel, recurrent, bias, h0, c0).transpose(1, 0, 2), rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(lc.lstm_forward(from_cs231n(kernel, recurrent, bias), x.transpose(1, 0, 2), h0).h,
-                               cs231n_lstm_forward(x, h0, kernel, recurrent, bias).transpose(1, 0, 2),
-                               rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(
+        lc.lstm_forward(from_keras(kernel, recurrent, bias), x.transpose(1, 0, 2), h0, c0).h,
+        keras_lstm(x, kernel, recurrent, bias, h0, c0).transpose(1, 0, 2),
+        rtol=1e-12,
+        atol=1e-14,
+    )
+    np.testing.assert_allclose(
+        lc.lstm_forward(from_cs231n(kernel, recurrent, bias), x.transpose(1, 0, 2), h0).h,
+        cs231n_lstm_forward(x, h0, kernel, recurrent, bias).transpose(1, 0, 2),
+        rtol=1e-12,
+        atol=1e-14,
+    )
 
 
 # -------------------------------------------------------------------------- bad input
@@ -266,63 +298,156 @@ def renamed(state, suffix):
 
 BAD_CALLS = {
     # --- PyTorch state dicts
-    "two layers": (lambda: from_torch({**STATE, **renamed(STATE, "_l1")}), ValueError,
-                   r"2-layer LSTM .*weight_ih_l1.*one layer in one direction is supported"),
-    "bidirectional": (lambda: from_torch({**STATE, **renamed(STATE, "_l0_reverse")}), ValueError,
-                      r"bidirectional LSTM .*_reverse.*one layer in one direction is supported"),
-    "bidirectional GRU": (lambda: gru_from_torch({**GRU_STATE, **renamed(GRU_STATE, "_l0_reverse")}), ValueError,
-                          r"bidirectional GRU .*num_layers=1, bidirectional=False"),
-    "missing weight_hh": (lambda: from_torch(state_with(weight_hh_l0=None)), ValueError,
-                          r"state_dict is missing 'weight_hh_l0'"),
-    "one bias missing": (lambda: from_torch(state_with(bias_hh_l0=None)), ValueError,
-                         r"state_dict is missing 'bias_hh_l0'"),
-    "an unknown key": (lambda: from_torch(state_with(weight=np.ones(3))), ValueError,
-                       r"state_dict has keys \['weight'\] that an nn.LSTM does not have"),
-    "keys with a prefix": (lambda: from_torch({"lstm." + k: v for k, v in STATE.items()}), ValueError,
-                           r"carry a prefix \('lstm.weight_ih_l0'\).*own state_dict"),
+    "two layers": (
+        lambda: from_torch({**STATE, **renamed(STATE, "_l1")}),
+        ValueError,
+        r"2-layer LSTM .*weight_ih_l1.*one layer in one direction is supported",
+    ),
+    "bidirectional": (
+        lambda: from_torch({**STATE, **renamed(STATE, "_l0_reverse")}),
+        ValueError,
+        r"bidirectional LSTM .*_reverse.*one layer in one direction is supported",
+    ),
+    "bidirectional GRU": (
+        lambda: gru_from_torch({**GRU_STATE, **renamed(GRU_STATE, "_l0_reverse")}),
+        ValueError,
+        r"bidirectional GRU .*num_layers=1, bidirectional=False",
+    ),
+    "missing weight_hh": (
+        lambda: from_torch(state_with(weight_hh_l0=None)),
+        ValueError,
+        r"state_dict is missing 'weight_hh_l0'",
+    ),
+    "one bias missing": (
+        lambda: from_torch(state_with(bias_hh_l0=None)),
+        ValueError,
+        r"state_dict is missing 'bias_hh_l0'",
+    ),
+    "an unknown key": (
+        lambda: from_torch(state_with(weight=np.ones(3))),
+        ValueError,
+        r"state_dict has keys \['weight'\] that an nn.LSTM does not have",
+    ),
+    "keys with a prefix": (
+        lambda: from_torch({"lstm." + k: v for k, v in STATE.items()}),
+        ValueError,
+        r"carry a prefix \('lstm.weight_ih_l0'\).*own state_dict",
+    ),
     "projection": (lambda: from_torch(state_with(weight_hr_l0=np.ones((2, 2)))), ValueError, r"proj_size"),
     "not a mapping": (lambda: from_torch([np.ones((8, 3))]), TypeError, r"state_dict must be a mapping"),
-    "a module, not its state dict": (lambda: from_torch(type("LSTM", (), {"state_dict": lambda self: STATE})()),
-                                     TypeError, r"got LSTM \(call .state_dict\(\) on it\)"),
-    "a GRU's state dict to from_torch": (lambda: from_torch(GRU_STATE), ValueError,
-                                         r"weight_hh_l0'\] has 6 = 3·H rows for H = 2.*GRU's.*gru_from_torch"),
-    "an LSTM's state dict to gru_from_torch": (lambda: gru_from_torch(STATE), ValueError,
-                                               r"has 8 = 4·H rows for H = 2.*LSTM's.*from_torch"),
-    "weight_ih rows wrong": (lambda: from_torch(state_with(weight_ih_l0=np.ones((7, 3)))), ValueError,
-                             r"state_dict\['weight_ih_l0'\] must have shape \(4·H, D\) with H = 2"),
-    "weight_ih 1-D": (lambda: from_torch(state_with(weight_ih_l0=np.ones(8))), ValueError,
-                      r"state_dict\['weight_ih_l0'\] must have 2 dimensions"),
-    "bias wrong length": (lambda: from_torch(state_with(bias_ih_l0=np.ones(6))), ValueError,
-                          r"state_dict\['bias_ih_l0'\] must have shape \(8,\)"),
-    "bias with NaN": (lambda: from_torch(state_with(bias_hh_l0=np.full(8, np.nan))), ValueError,
-                      r"state_dict\['bias_hh_l0'\] contains NaN or inf"),
-    "weights of text": (lambda: from_torch(state_with(weight_hh_l0=np.full((8, 2), "w"))), TypeError,
-                        r"state_dict\['weight_hh_l0'\] must be an array of real numbers"),
-    "to_torch of a GRU": (lambda: to_torch(G), TypeError, r"params must be an LSTMParams \(a GRUParams converts with gru_to_torch\)"),
-    "gru_to_torch of an LSTM": (lambda: gru_to_torch(P), TypeError, r"params must be a GRUParams \(an LSTMParams converts with to_torch\)"),
+    "a module, not its state dict": (
+        lambda: from_torch(type("LSTM", (), {"state_dict": lambda self: STATE})()),
+        TypeError,
+        r"got LSTM \(call .state_dict\(\) on it\)",
+    ),
+    "a GRU's state dict to from_torch": (
+        lambda: from_torch(GRU_STATE),
+        ValueError,
+        r"weight_hh_l0'\] has 6 = 3·H rows for H = 2.*GRU's.*gru_from_torch",
+    ),
+    "an LSTM's state dict to gru_from_torch": (
+        lambda: gru_from_torch(STATE),
+        ValueError,
+        r"has 8 = 4·H rows for H = 2.*LSTM's.*from_torch",
+    ),
+    "weight_ih rows wrong": (
+        lambda: from_torch(state_with(weight_ih_l0=np.ones((7, 3)))),
+        ValueError,
+        r"state_dict\['weight_ih_l0'\] must have shape \(4·H, D\) with H = 2",
+    ),
+    "weight_ih 1-D": (
+        lambda: from_torch(state_with(weight_ih_l0=np.ones(8))),
+        ValueError,
+        r"state_dict\['weight_ih_l0'\] must have 2 dimensions",
+    ),
+    "bias wrong length": (
+        lambda: from_torch(state_with(bias_ih_l0=np.ones(6))),
+        ValueError,
+        r"state_dict\['bias_ih_l0'\] must have shape \(8,\)",
+    ),
+    "bias with NaN": (
+        lambda: from_torch(state_with(bias_hh_l0=np.full(8, np.nan))),
+        ValueError,
+        r"state_dict\['bias_hh_l0'\] contains NaN or inf",
+    ),
+    "weights of text": (
+        lambda: from_torch(state_with(weight_hh_l0=np.full((8, 2), "w"))),
+        TypeError,
+        r"state_dict\['weight_hh_l0'\] must be an array of real numbers",
+    ),
+    "to_torch of a GRU": (
+        lambda: to_torch(G),
+        TypeError,
+        r"params must be an LSTMParams \(a GRUParams converts with gru_to_torch\)",
+    ),
+    "gru_to_torch of an LSTM": (
+        lambda: gru_to_torch(P),
+        TypeError,
+        r"params must be a GRUParams \(an LSTMParams converts with to_torch\)",
+    ),
     "to_keras of an array": (lambda: to_keras(P.W), TypeError, r"params must be an LSTMParams, got ndarray"),
     # --- Keras
-    "kernel transposed": (lambda: from_keras(KERAS[0].T, KERAS[1], KERAS[2]), ValueError,
-                          r"kernel has shape \(8, 3\), which is \(4H, D\) for H = 2: Keras stores it as \(D, 4H\).*transposed"),
-    "recurrent_kernel transposed": (lambda: from_keras(KERAS[0], KERAS[1].T, KERAS[2]), ValueError,
-                                    r"recurrent_kernel has shape \(8, 2\), which is \(4H, H\).*transposed"),
-    "both transposed": (lambda: from_keras(KERAS[0].T, KERAS[1].T, KERAS[2]), ValueError, r"recurrent_kernel .*transposed"),
-    "a Keras GRU": (lambda: from_keras(np.ones((3, 6)), np.ones((2, 6)), np.ones((2, 6))), ValueError,
-                    r"recurrent_kernel has shape \(2, 6\), 3·H gate columns.*GRU's.*gru_from_torch"),
-    "a GRU kernel with an LSTM recurrent kernel": (lambda: from_keras(np.ones((3, 6)), KERAS[1], KERAS[2]), ValueError,
-                                                   r"kernel has shape \(3, 6\), 3·H gate columns.*gru_from_torch"),
-    "a Keras GRU's bias (reset_after)": (lambda: from_keras(KERAS[0], KERAS[1], np.ones((2, 6))), ValueError,
-                                         r"bias has shape \(2, 6\).*GRU's"),
-    "kernel of the wrong width": (lambda: from_keras(np.ones((3, 5)), KERAS[1], KERAS[2]), ValueError,
-                                  r"kernel must have shape \(D, 4H\) with 4H = 8"),
-    "recurrent_kernel of the wrong width": (lambda: from_keras(KERAS[0], np.ones((2, 5)), KERAS[2]), ValueError,
-                                            r"recurrent_kernel must have shape \(H, 4H\) = \(2, 8\)"),
-    "bias wrong for Keras": (lambda: from_keras(KERAS[0], KERAS[1], np.ones(7)), ValueError, r"bias must have shape \(4H,\) = \(8,\)"),
-    "kernel with inf": (lambda: from_keras(np.full((3, 8), np.inf), KERAS[1], KERAS[2]), ValueError, r"kernel contains NaN or inf"),
+    "kernel transposed": (
+        lambda: from_keras(KERAS[0].T, KERAS[1], KERAS[2]),
+        ValueError,
+        r"kernel has shape \(8, 3\), which is \(4H, D\) for H = 2: Keras stores it as \(D, 4H\).*transposed",
+    ),
+    "recurrent_kernel transposed": (
+        lambda: from_keras(KERAS[0], KERAS[1].T, KERAS[2]),
+        ValueError,
+        r"recurrent_kernel has shape \(8, 2\), which is \(4H, H\).*transposed",
+    ),
+    "both transposed": (
+        lambda: from_keras(KERAS[0].T, KERAS[1].T, KERAS[2]),
+        ValueError,
+        r"recurrent_kernel .*transposed",
+    ),
+    "a Keras GRU": (
+        lambda: from_keras(np.ones((3, 6)), np.ones((2, 6)), np.ones((2, 6))),
+        ValueError,
+        r"recurrent_kernel has shape \(2, 6\), 3·H gate columns.*GRU's.*gru_from_torch",
+    ),
+    "a GRU kernel with an LSTM recurrent kernel": (
+        lambda: from_keras(np.ones((3, 6)), KERAS[1], KERAS[2]),
+        ValueError,
+        r"kernel has shape \(3, 6\), 3·H gate columns.*gru_from_torch",
+    ),
+    "a Keras GRU's bias (reset_after)": (
+        lambda: from_keras(KERAS[0], KERAS[1], np.ones((2, 6))),
+        ValueError,
+        r"bias has shape \(2, 6\).*GRU's",
+    ),
+    "kernel of the wrong width": (
+        lambda: from_keras(np.ones((3, 5)), KERAS[1], KERAS[2]),
+        ValueError,
+        r"kernel must have shape \(D, 4H\) with 4H = 8",
+    ),
+    "recurrent_kernel of the wrong width": (
+        lambda: from_keras(KERAS[0], np.ones((2, 5)), KERAS[2]),
+        ValueError,
+        r"recurrent_kernel must have shape \(H, 4H\) = \(2, 8\)",
+    ),
+    "bias wrong for Keras": (
+        lambda: from_keras(KERAS[0], KERAS[1], np.ones(7)),
+        ValueError,
+        r"bias must have shape \(4H,\) = \(8,\)",
+    ),
+    "kernel with inf": (
+        lambda: from_keras(np.full((3, 8), np.inf), KERAS[1], KERAS[2]),
+        ValueError,
+        r"kernel contains NaN or inf",
+    ),
     # --- CS231n
-    "Wx transposed": (lambda: from_cs231n(KERAS[0].T, KERAS[1], KERAS[2]), ValueError,
-                      r"Wx has shape \(8, 3\), which is \(4H, D\) for H = 2: CS231n stores it as \(D, 4H\).*pass Wx.T"),
-    "Wh transposed": (lambda: from_cs231n(KERAS[0], KERAS[1].T, KERAS[2]), ValueError, r"Wh has shape \(8, 2\).*transposed"),
+    "Wx transposed": (
+        lambda: from_cs231n(KERAS[0].T, KERAS[1], KERAS[2]),
+        ValueError,
+        r"Wx has shape \(8, 3\), which is \(4H, D\) for H = 2: CS231n stores it as \(D, 4H\).*pass Wx.T",
+    ),
+    "Wh transposed": (
+        lambda: from_cs231n(KERAS[0], KERAS[1].T, KERAS[2]),
+        ValueError,
+        r"Wh has shape \(8, 2\).*transposed",
+    ),
     "GRU-sized Wx, Wh": (lambda: from_cs231n(np.ones((3, 6)), np.ones((2, 6)), np.ones(6)), ValueError, r"Wh .*GRU's"),
     "b None for CS231n": (lambda: from_cs231n(KERAS[0], KERAS[1], None), TypeError, r"b must be an array"),
     "b GRU-sized": (lambda: from_cs231n(KERAS[0], KERAS[1], np.ones(6)), ValueError, r"b has shape \(6,\).*GRU's"),
@@ -338,8 +463,15 @@ def test_bad_input_gets_a_clear_error(case):
 
 def test_no_conversion_changes_what_it_is_given():
     params, gru = random_lstm(3, 2), random_gru(3, 2)
-    inputs = {"W": params.W, "b": params.b, **{k: v for k, v in STATE.items()}, "kernel": KERAS[0],
-              "recurrent_kernel": KERAS[1], "bias": KERAS[2], "W_h": gru.W_h}
+    inputs = {
+        "W": params.W,
+        "b": params.b,
+        **{k: v for k, v in STATE.items()},
+        "kernel": KERAS[0],
+        "recurrent_kernel": KERAS[1],
+        "bias": KERAS[2],
+        "W_h": gru.W_h,
+    }
     before = {name: value.copy() for name, value in inputs.items()}
     state = dict(STATE, bias_hh_l0=np.ones(8))
     before["bias_hh_l0 (ones)"] = state["bias_hh_l0"].copy()

@@ -44,7 +44,8 @@ def test_slide_tool_follows_its_rules_and_is_idempotent():
     slides = _tool("slides")
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("# Title"),
-        nbformat.v4.new_code_cell("import numpy as np\nfrom lstm_core.figures import stills\n\nuse_course_style()   # fonts"),
+        nbformat.v4.new_code_cell("import numpy as np\nfrom lstm_core.figures import stills\n\n"
+                                  "use_course_style()   # fonts"),
         nbformat.v4.new_markdown_cell("Some prose."),
         nbformat.v4.new_code_cell("x = 1"),
         nbformat.v4.new_code_cell("print(x)"),
@@ -195,6 +196,7 @@ def test_maths_in_code_is_left_alone_and_titles_are_plain_text():
         "Cost $\\delta S_t$; in code `echo $HOME` and\n\n```\nx = \"$5\"\n```\n")
     assert rendered.count("<math") == 1
     assert "<code>echo $HOME</code>" in rendered and "x = &quot;$5&quot;" in rendered
-    assert site.plain("3 · From $\\delta S_t$ and $\\delta h_t$ to **the** gates") == "3 · From δS_t and δh_t to the gates"
+    assert site.plain("3 · From $\\delta S_t$ and $\\delta h_t$ to **the** gates") == \
+        "3 · From δS_t and δh_t to the gates"
     assert site.plain("Back: $\\delta I_t = W^T \\delta Z_t$") == "Back: δI_t = W^T δZ_t"
     assert site.tex_to_text("\\operatorname{clip}(g) \\le \\frac{c}{\\|g\\|}") == "clip(g) ≤ c/‖g‖"

@@ -386,7 +386,7 @@ class Evidence:
         self.fractions = fractions
 
     @classmethod
-    def of(cls, nb) -> "Evidence":
+    def of(cls, nb) -> Evidence:
         shown: dict[float, int] = {}
         coded: dict[float, int] = {}
         fractions: dict[str, int] = {}

@@ -18,7 +18,8 @@ def rnn_problems(draw):
     rng = np.random.default_rng(draw(st.integers(0, 2**16)))
     batch = () if B is None else (B,)
     params = RNNParams(rng.normal(0, 0.7, size=(H, D + H)), rng.normal(0, 0.5, size=H))
-    return params, rng.standard_normal((T, *batch, D)), rng.standard_normal((*batch, H)), rng.standard_normal((T, *batch, H))
+    return (params, rng.standard_normal((T, *batch, D)), rng.standard_normal((*batch, H)),
+            rng.standard_normal((T, *batch, H)))
 
 
 def _loss(params, x, h0, dh):
@@ -100,7 +101,8 @@ def test_nothing_is_mutated():
     (lambda p: rnn_forward(p, np.ones((2, 2)), h0=np.ones(4)), ValueError, "h0"),
     (lambda p: rnn_backward("trace", np.ones((2, 3))), TypeError, "trace"),
     (lambda p: rnn_backward(rnn_forward(p, np.ones((2, 2))), np.ones((3, 3))), ValueError, "dh"),
-    (lambda p: rnn_backward(rnn_forward(p, np.ones((2, 2))), np.ones((2, 3)), dh_next=np.ones(2)), ValueError, "dh_next"),
+    (lambda p: rnn_backward(rnn_forward(p, np.ones((2, 2))), np.ones((2, 3)), dh_next=np.ones(2)),
+     ValueError, "dh_next"),
     (lambda p: RNNParams(np.ones((3, 3)), np.zeros(3)), ValueError, "W"),
     (lambda p: RNNParams(np.ones((3, 5)), np.zeros(2)), ValueError, "b"),
     (lambda p: init_rnn_params(0, 3), ValueError, "input_size"),

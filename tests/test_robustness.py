@@ -26,7 +26,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from course_tools import ONE_BLAS_THREAD
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,4 +121,5 @@ def test_every_compared_output_survives_noise(perturbed_runs, seed):
     returncode, output, _ = perturbed_runs[seed]
     failures = [line for line in output.splitlines() if line.startswith(("FAILED", "ERROR"))]
     assert returncode == 0, (
-        f"under noise seed {seed}, these notebook outputs differ from the stored ones:\n" + "\n".join(failures) + "\n\n" + output[-6000:])
+        f"under noise seed {seed}, these notebook outputs differ from the stored ones:\n" + "\n".join(failures)
+        + "\n\n" + output[-6000:])

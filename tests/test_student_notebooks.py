@@ -5,9 +5,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
-
 from course_tools import load_tool
+from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -134,4 +134,5 @@ def test_every_question_has_a_collapsed_answer(path):
             assert cell.source.lstrip().startswith("<details>") and cell.source.rstrip().endswith("</details>")
     assert questions >= 2, f"{path.name}: {questions} questions"
     heading = nb.cells[start].source
-    assert not re.search(r"^\s*\d+\. ", heading.split("## Try this", 1)[1], re.M), "questions must be cells of their own"
+    assert not re.search(r"^\s*\d+\. ", heading.split("## Try this", 1)[1], re.M), \
+        "questions must be cells of their own"

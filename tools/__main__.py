@@ -4,7 +4,7 @@ Run from the repository's root with Python 3.10 or newer (on Windows, ``py -m to
 The Makefile's targets call these commands; without ``make``, call them directly:
 
     python -m tools lab          open the course in JupyterLab
-    python -m tools test         run every test (--with torch also compares with PyTorch)
+    python -m tools test         ruff, then every test (--with torch also compares with PyTorch)
     python -m tools check        the fast tests, while working (well under a minute)
     python -m tools student      copy exercises/ to my-work/, the student's own
     python -m tools notebooks    re-execute every notebook, then rebuild exercises/
@@ -76,7 +76,7 @@ def run(command: list, **kwargs) -> int:
 
 
 def main(argv=None) -> int:
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 - an older Python runs this file, and is told why not
         return "lstm-backprop needs Python 3.10 or newer"
     parser = argparse.ArgumentParser(prog="python -m tools", description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -92,10 +92,11 @@ def main(argv=None) -> int:
     if args.command == "lab":
         command, env = lab_command(python)
         return run([*command, *rest], env=env)
-    if args.command == "test":
-        return run([python, "-m", "pytest", *rest])
+    if args.command == "test":  # the linter (configured in pyproject.toml), then every test
+        return run([python, "-m", "ruff", "check", "."]) or run([python, "-m", "pytest", *rest])
     if args.command == "check":
-        return run([python, "-m", "pytest", "-o", "addopts=-ra", "-m", FAST, *rest])
+        return run([python, "-m", "ruff", "check", "."]) or run([python, "-m", "pytest", "-o", "addopts=-ra", "-m", FAST,
+                                                                 *rest])
     if args.command == "notebooks":  # every cell a slide type, then a clean top-to-bottom run of each
         notebooks = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "notebooks").glob("*.ipynb"))
         return (run([python, "-m", "tools.slides", *notebooks])

@@ -287,7 +287,8 @@ DOC_PAGE = """<!DOCTYPE html>
   </style>
 </head>
 <body>
-<nav aria-label="Course"><a href="index.html">All notebooks of the course</a> · <a href="notation.html">Notation and references</a></nav>
+<nav aria-label="Course"><a href="index.html">All notebooks of the course</a> · \
+<a href="notation.html">Notation and references</a></nav>
 <main>
 {body}
 </main>

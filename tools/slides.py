@@ -32,7 +32,8 @@ import sys
 import nbformat
 
 SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
-_SETUP_LINE = re.compile(r"^\s*(#.*|import .*|from \S+ import .*|\w+\(\)\s*(#.*)?|np\.set_printoptions\(.*\)\s*(#.*)?)?$")
+_SETUP_LINE = re.compile(r"^\s*(#.*|import .*|from \S+ import .*|\w+\(\)\s*(#.*)?"
+                         r"|np\.set_printoptions\(.*\)\s*(#.*)?)?$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]|$)")
 

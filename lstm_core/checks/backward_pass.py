@@ -62,15 +62,26 @@ from __future__ import annotations
 import dataclasses
 import sys
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
 from ..cell import cell_backward, gate_gradients, lstm_step_backward, state_gradient_via_h
 from ..gradcheck import gradcheck, numerical_lstm_gradients
 from ..sequence import lstm_backward, lstm_forward
-from .checker import (Case, CheckResult, Exercise, Mistake, gate_of_row, hidden_name, one_output, random_problem,
-                      run_check, seeds, whole_outputs)
+from .checker import (
+    Case,
+    CheckResult,
+    Exercise,
+    Mistake,
+    gate_of_row,
+    hidden_name,
+    one_output,
+    random_problem,
+    run_check,
+    seeds,
+    whole_outputs,
+)
 
 NAME = "backward_through_time"
 #: (D, H, T) of the five cases: several sizes, H = 1 and H ≠ D among them, T from 3 to 7
@@ -127,7 +138,7 @@ def _backward_through_time(W, steps, dh_loss, add_dh_next=True, carry_ds=True, k
     return dW, db, dx[::-1].copy() if dx_reversed else dx
 
 
-@lru_cache(maxsize=None)
+@cache
 def reference_agrees_with_finite_differences() -> dict:
     """Relative errors of ``lc.lstm_backward`` against finite differences on the first case.
 
@@ -194,8 +205,8 @@ def backward_through_time_exercise(hidden: bool = False) -> Exercise:
             return f" (step t = {index[0] + 1})"
         return f" ({gate_of_row(index[0], H)})"
 
-    return Exercise(hidden_name(NAME, hidden), ("W", "steps", "dh_loss"), ("dW", "db", "dx"), tuple(cases), tuple(mistakes),
-                    whole_outputs(("δW", "δb", "δx")), locate)
+    return Exercise(hidden_name(NAME, hidden), ("W", "steps", "dh_loss"), ("dW", "db", "dx"), tuple(cases),
+                    tuple(mistakes), whole_outputs(("δW", "δb", "δx")), locate)
 
 
 #: the engine's backward pass and its gradient kernels: the exercise is to write them

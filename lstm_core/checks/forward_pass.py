@@ -6,8 +6,21 @@ import numpy as np
 
 from ..activations import sigmoid
 from ..params import GATE_ORDER
-from .checker import (Case, CheckResult, Exercise, Mistake, hidden_name, order_message, permuted_blocks, random_step, run_check,
-                      sized_seeds, unit_location, whole_outputs, wrong_orders)
+from .checker import (
+    Case,
+    CheckResult,
+    Exercise,
+    Mistake,
+    hidden_name,
+    order_message,
+    permuted_blocks,
+    random_step,
+    run_check,
+    sized_seeds,
+    unit_location,
+    whole_outputs,
+    wrong_orders,
+)
 
 
 def _forward(W, b, x_t, h_prev, s_prev, order=GATE_ORDER, candidate=np.tanh, squash=np.tanh,
@@ -43,8 +56,8 @@ def lstm_step_exercise(hidden: bool = False) -> Exercise:
     mistakes += [Mistake("gates_wrong_order", order_message(order),
                          lambda case, order=order: _forward(*case.args, order=order), partial=False)
                  for order in wrong_orders()]
-    return Exercise(hidden_name("lstm_step", hidden), ("W", "b", "x_t", "h_prev", "s_prev"), ("h", "s"), tuple(cases), tuple(mistakes),
-                    whole_outputs(("h_t", "S_t")), unit_location)
+    return Exercise(hidden_name("lstm_step", hidden), ("W", "b", "x_t", "h_prev", "s_prev"), ("h", "s"), tuple(cases),
+                    tuple(mistakes), whole_outputs(("h_t", "S_t")), unit_location)
 
 
 def check_lstm_step(lstm_step, hidden: bool = False) -> CheckResult:

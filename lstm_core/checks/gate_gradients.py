@@ -7,8 +7,20 @@ import numpy as np
 from ..activations import sigmoid
 from ..cell import lstm_step_backward
 from ..params import GATE_ORDER
-from .checker import (Case, CheckResult, Exercise, Mistake, gate_blocks, gate_row_location, hidden_name,
-                      order_message, random_step, run_check, sized_seeds, wrong_orders)
+from .checker import (
+    Case,
+    CheckResult,
+    Exercise,
+    Mistake,
+    gate_blocks,
+    gate_row_location,
+    hidden_name,
+    order_message,
+    random_step,
+    run_check,
+    sized_seeds,
+    wrong_orders,
+)
 
 
 def _gate_gradients(ds, dh, a, i, f, o, s, s_prev, keep=None, slopes=None, order=GATE_ORDER, do_from=None):

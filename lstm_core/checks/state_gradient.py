@@ -13,8 +13,18 @@ import numpy as np
 
 from ..activations import sigmoid
 from ..cell import lstm_step_backward
-from .checker import (Case, CheckResult, Exercise, Mistake, hidden_name, random_step, run_check, sized_seeds, unit_location,
-                      whole_outputs)
+from .checker import (
+    Case,
+    CheckResult,
+    Exercise,
+    Mistake,
+    hidden_name,
+    random_step,
+    run_check,
+    sized_seeds,
+    unit_location,
+    whole_outputs,
+)
 
 
 def state_gradient_exercise(hidden: bool = False) -> Exercise:
@@ -53,8 +63,8 @@ def state_gradient_exercise(hidden: bool = False) -> Exercise:
                 "the derivative of tanh is taken at the wrong point: 1 - tanh²(S_t), not 1 - S_t²",
                 lambda case: paths(case, slope=lambda s: 1 - s ** 2)),
     ]
-    return Exercise(hidden_name("state_gradient", hidden), ("dh", "o", "s", "f", "ds_after", "f_after"), ("ds",), tuple(cases),
-                    tuple(mistakes), whole_outputs(("δS_t",)), unit_location)
+    return Exercise(hidden_name("state_gradient", hidden), ("dh", "o", "s", "f", "ds_after", "f_after"), ("ds",),
+                    tuple(cases), tuple(mistakes), whole_outputs(("δS_t",)), unit_location)
 
 
 def check_state_gradient(state_gradient, hidden: bool = False) -> CheckResult:

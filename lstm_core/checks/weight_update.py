@@ -8,9 +8,24 @@ import numpy as np
 from ..cell import lstm_step_backward
 from ..optim import SGD
 from ..sequence import lstm_backward, lstm_forward
-from .checker import (HIDDEN_SIZE, INPUT_SIZE, RAISES, Case, CheckResult, Exercise, Mistake, gate_row_location,
-                      hidden_name, no_location, random_problem, random_step, run_check, seeds, sized_seeds,
-                      whole_outputs)
+from .checker import (
+    HIDDEN_SIZE,
+    INPUT_SIZE,
+    RAISES,
+    Case,
+    CheckResult,
+    Exercise,
+    Mistake,
+    gate_row_location,
+    hidden_name,
+    no_location,
+    random_problem,
+    random_step,
+    run_check,
+    seeds,
+    sized_seeds,
+    whole_outputs,
+)
 
 # ------------------------------------------------------- 4a. back to the input: Wᵀ δZ
 
@@ -53,8 +68,8 @@ def input_gradient_exercise(hidden: bool = False) -> Exercise:
         Mistake("split_swapped", "the split is the wrong way round: I_t = [x_t, h_{t-1}], so δx_t is the "
                 "first D entries and the gradient for h_{t-1} the last H", swapped, partial=False),
     ]
-    return Exercise(hidden_name("input_gradient", hidden), ("W", "dz"), ("dx", "dh_prev"), tuple(cases), tuple(mistakes),
-                    whole_outputs(("δx_t", "W_hᵀ δZ_t (handed to h_{t-1})")), no_location,
+    return Exercise(hidden_name("input_gradient", hidden), ("W", "dz"), ("dx", "dh_prev"), tuple(cases),
+                    tuple(mistakes), whole_outputs(("δx_t", "W_hᵀ δZ_t (handed to h_{t-1})")), no_location,
                     explain_error=lambda error: "W_instead_of_WT_shape" if _is_shape_error(error) else None)
 
 

@@ -185,7 +185,7 @@ def _run_all(page, budget, attempts: int = 2) -> None:
     """Run > Run All Cells, until the first cell has started (a student would click again)."""
     started = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
                      .some(e => /^\\[(\\*|\\d+)\\]:$/.test(e.textContent.trim()))"""
-    for attempt in range(attempts):
+    for _ in range(attempts):
         _menu(page, "Run", "Run All Cells")
         try:
             page.wait_for_function(started, timeout=budget.ms(10))

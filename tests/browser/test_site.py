@@ -80,7 +80,8 @@ def _open_offline(page, url: str) -> list[str]:
 
     def route(request_route):
         url = request_route.request.url
-        if url.startswith(("file:", "data:", "blob:", "about:")) or re.match(r"https?://(localhost|127\.0\.0\.1)[:/]", url):
+        if (url.startswith(("file:", "data:", "blob:", "about:"))
+                or re.match(r"https?://(localhost|127\.0\.0\.1)[:/]", url)):
             request_route.continue_()
         else:
             blocked.append(url)
@@ -159,7 +160,8 @@ def _figures_without_description(page) -> list[str]:
     return page.evaluate(f"""() => [...document.querySelectorAll('img')].map((img, k) => {{
         const alt = (img.getAttribute('alt') || '').trim();
         const placeholder = alt === 'No description has been provided for this image';
-        return (placeholder || alt.split(/\\s+/).length < {MIN_ALT_WORDS}) ? `image ${{k + 1}}: alt=${{JSON.stringify(alt)}}` : null;
+        return (placeholder || alt.split(/\\s+/).length < {MIN_ALT_WORDS})
+            ? `image ${{k + 1}}: alt=${{JSON.stringify(alt)}}` : null;
     }}).filter(x => x)""")
 
 
