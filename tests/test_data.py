@@ -1,9 +1,19 @@
-"""The toy tasks and the shipped text (lstm_core.lessons.data)."""
+"""The toy tasks and the shipped text (lstm_core.lessons.data), and the engine's training loop on them."""
 
 import numpy as np
 import pytest
 
-from lstm_core.lessons.data import CharVocab, TextStreams, adding_problem, char_batches, echo_task, lesson_problem, load_text
+import lstm_core as lc
+from lstm_core.lessons.data import (
+    CharVocab,
+    TextStreams,
+    adding_problem,
+    char_batches,
+    echo_task,
+    lesson_problem,
+    load_text,
+)
+from lstm_core.train import evaluate, train, training_step
 
 
 def test_adding_problem_marks_two_steps_and_sums_them():
@@ -91,3 +101,48 @@ def test_lesson_problem_is_reproducible_and_validated():
     assert np.all(lesson_problem(keep_bias=2.0).params.gate("f")[1] == 2.0)
     with pytest.raises(ValueError, match="scale"):
         lesson_problem(scale=0.0)
+
+
+def test_train_learns_the_adding_problem():
+    params, readout = lc.init_params(2, 16, seed=0, keep_bias=1.0), lc.init_readout(16, 1, seed=0)
+    history = train(lambda step: adding_problem(T=10, batch_size=32, seed=step), params, readout,
+                    lc.Adam(lr=0.01), steps=400, clip=1.0, progress=False)
+    assert np.mean(history.losses[:20]) > 0.1
+    assert np.mean(history.losses[-20:]) < 0.02
+    assert history.diverged_at is None
+
+
+def test_train_reads_text_streams_with_the_state_carried_through_each_pass():
+    """reset_state_every=streams.windows: each batch continues the last, and each pass starts from zero."""
+    text = "the cat sat on the mat. " * 20
+    vocab = CharVocab(text)
+    streams = TextStreams(vocab.encode(text), T=5, batch_size=3)
+    task = lambda step: (vocab.one_hot(streams(step)[0]), streams(step)[1])  # noqa: E731
+    params, readout = lc.init_params(len(vocab), 4, seed=0), lc.init_readout(4, len(vocab), seed=0)
+
+    class Frozen(lc.SGD):  # no update: every batch's loss depends only on its start state
+        def step(self, params, grads):
+            return params
+
+    steps = streams.windows + 2
+    carried = train(task, params, readout, Frozen(lr=0.1), steps=steps, loss="xent", progress=False,
+                    reset_state_every=streams.windows)
+    h, S = np.zeros((3, 4)), np.zeros((3, 4))
+    for k in range(steps):
+        if k % streams.windows == 0:
+            h, S = np.zeros((3, 4)), np.zeros((3, 4))
+        inputs, targets = streams(k)
+        trace = lc.lstm_forward(params, vocab.one_hot(inputs), h0=h, s0=S)
+        want = lc.softmax_cross_entropy(lc.readout_forward(readout, trace.h), targets)[0]
+        assert carried.losses[k] == pytest.approx(want, rel=1e-12)
+        h, S = trace.h[-1], trace.s[-1]
+
+
+def test_a_character_model_is_trained_and_evaluated_on_integer_targets():
+    vocab = CharVocab("abcabcab")
+    inputs, targets = char_batches(vocab.encode("abcabcab"), T=3, batch_size=2)
+    lstm, out = lc.init_params(len(vocab), 4), lc.init_readout(4, len(vocab))
+    step = training_step(lstm, out, vocab.one_hot(inputs), targets, loss="xent")
+    assert step.loss == pytest.approx(lc.softmax_cross_entropy(
+        lc.readout_forward(out, lc.lstm_forward(lstm, vocab.one_hot(inputs)).h), targets)[0])
+    assert evaluate(lstm, out, vocab.one_hot(inputs), targets, loss="xent") == pytest.approx(step.loss)

@@ -42,6 +42,11 @@ def test_solutions_become_a_raise_with_the_hint():
     strip = load_tool("make_exercises").strip_solutions
     source = "def f(x):\n    ### BEGIN SOLUTION\n    # hint: double it\n    return 2 * x\n    ### END SOLUTION"
     assert strip(source) == "def f(x):\n    raise NotImplementedError('double it')"
+    long_hint = "x" * 110
+    source = f"def f(x):\n    ### BEGIN SOLUTION\n    # hint: {long_hint}\n    return 2 * x\n    ### END SOLUTION"
+    stripped = strip(source)
+    assert stripped == f"def f(x):\n    raise NotImplementedError(\n        '{long_hint}'\n    )"
+    assert max(len(line) for line in stripped.split("\n")) <= 120
     with pytest.raises(ValueError, match="hint"):
         strip("### BEGIN SOLUTION\nx = 1\n### END SOLUTION")
     with pytest.raises(ValueError, match="without"):

@@ -70,11 +70,24 @@ def student_order(cells: list, where: str = "a notebook") -> list:
     return out
 
 
+#: the longest line the linter accepts (pyproject.toml's [tool.ruff] line-length)
+LINE_LENGTH = 120
+
+
+def raise_line(indent: str, hint: str) -> list[str]:
+    """``raise NotImplementedError(hint)``, on one line, or with the hint on a line of its own
+    when one line would be longer than the linter accepts."""
+    line = f"{indent}raise NotImplementedError({hint!r})"
+    if len(line) <= LINE_LENGTH:
+        return [line]
+    return [f"{indent}raise NotImplementedError(", f"{indent}    {hint!r}", f"{indent})"]
+
+
 def strip_solutions(source: str, where: str = "a cell") -> str:
     """``source`` with each solution block replaced by ``raise NotImplementedError(hint)``."""
     lines, out, start = source.split("\n"), [], 0
     for block in blocks(source, where):
-        out += lines[start:block.begin] + [f"{block.indent}raise NotImplementedError({block.hint!r})"]
+        out += lines[start:block.begin] + raise_line(block.indent, block.hint)
         start = block.end + 1
     return "\n".join(out + lines[start:])
 
