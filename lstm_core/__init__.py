@@ -45,7 +45,7 @@ from .readout import ReadoutGrads, ReadoutParams, init_readout, readout_backward
 from .rnn import RNNGrads, RNNParams, RNNTrace, init_rnn_params, rnn_backward, rnn_forward
 from .sequence import LSTMGrads, LSTMTrace, lstm_backward, lstm_forward
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 # The course is built on this engine and comes with the `course` extra (lstm_core._course):
 # the figures (lstm_core.figures), the exercise checks (lstm_core.checks) and the lessons'

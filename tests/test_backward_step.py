@@ -3,10 +3,10 @@ the diagram reads without overlaps, says in words what it draws, and shows the n
 
 import numpy as np
 import pytest
+from course_tools import contrast
 from matplotlib.colors import to_rgb
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from course_tools import contrast
 import lstm_core as lc
 from lstm_core.figures import stills
 from lstm_core.figures.alt_text import number

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import lstm_core as lc
-from lstm_core.lessons import measures
 from lstm_core.figures import stills
+from lstm_core.lessons import measures
 from lstm_core.lessons.data import CharVocab, lesson_problem
 
 
@@ -38,9 +38,11 @@ FIGURES = [
     lambda trace, grads: stills.plot_training_curves({"a": [1.0, 0.5, 0.2]}, line=(1.0, "threshold"),
                                                      marks={"held-out": ([1, 3], [1.1, 0.4])}),
     lambda trace, grads: stills.plot_scalar_graph([(0.5, 0.8, 0.6)]),
-    lambda trace, grads: stills.plot_temperatures({tau: np.exp(np.arange(5.0) / tau) / np.exp(np.arange(5.0) / tau).sum()
-                                                   for tau in (0.5, 1.0, 2.0)}, list("ab c\n")),
-    lambda trace, grads: stills.plot_text_units(lc.init_params(len(VOCAB), 4, seed=0), VOCAB, PASSAGE, [("unit 2: a label", 1), 3]),
+    lambda trace, grads: stills.plot_temperatures({tau: np.exp(np.arange(5.0) / tau)
+                                                   / np.exp(np.arange(5.0) / tau).sum() for tau in (0.5, 1.0, 2.0)},
+                                                  list("ab c\n")),
+    lambda trace, grads: stills.plot_text_units(lc.init_params(len(VOCAB), 4, seed=0), VOCAB, PASSAGE,
+                                                [("unit 2: a label", 1), 3]),
 ]
 
 

@@ -4,17 +4,16 @@ Each test moves controls the way a student would (by setting their values, which
 the same callbacks a browser triggers) and checks what the figure then shows.
 """
 
-import io
 import itertools
 
 import ipywidgets
 import numpy as np
 import pytest
-from PIL import Image
 
 import lstm_core as lc
-from lstm_core.lessons import measures
 from lstm_core.figures import frameworks, widgets
+from lstm_core.figures.panel import Panel
+from lstm_core.lessons import measures
 from lstm_core.lessons.data import CharVocab, lesson_problem
 
 #: every stepper of the course: the lessons' (widgets) and notebook 07's (frameworks)
@@ -32,10 +31,6 @@ def find(widget, cls, description=None):
     return found
 
 
-def pixels(png) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(bytes(png))).convert("RGB")).astype(int)
-
-
 def forward_and_back(T=12, scale=1.0, keep_bias=0.0, linear=False, last_only=False):
     params, x, dh = lesson_problem(T=T, scale=scale, keep_bias=keep_bias)
     trace = lc.lstm_forward(params, x, linear=linear)
@@ -50,6 +45,10 @@ def test_builder_needs_no_arguments_and_shows_a_png(builder):
     assert isinstance(stepper, ipywidgets.VBox)
     assert stepper.children[-2] is stepper.image and isinstance(stepper.image, ipywidgets.Image)
     assert bytes(stepper.image.value).startswith(b"\x89PNG")
+    # its panels have the declared interface, and what they change is blitted over the still picture
+    for name, panel in stepper.panels.items():
+        assert isinstance(panel, Panel), name
+        assert all(artist.get_animated() for artist in panel.moving), name
     # every control is reachable through .children
     reachable = find(stepper, ipywidgets.ValueWidget)
     assert all(any(c is r for r in reachable) for c in stepper.controls.values())
@@ -90,9 +89,9 @@ def test_blitted_frames_equal_a_full_redraw(builder):
             control.value = control.base ** (0.3 * control.max)
         else:
             control.value = type(control.value)(control.min + (control.max - control.min) * 0.7)
-        blitted = stepper.image.value
+        blitted = np.asarray(stepper.renderer.canvas.buffer_rgba()).copy()
         stepper.redraw(full=True)
-        assert np.array_equal(pixels(blitted), pixels(stepper.image.value)), name
+        assert np.array_equal(blitted, np.asarray(stepper.renderer.canvas.buffer_rgba())), name
 
 
 def _extremes(control):
@@ -154,13 +153,14 @@ def test_state_gradient_stepper_draws_both_paths_at_step_t():
     stepper.controls["t"].value = 7
     _, grads = forward_and_back()
     via_h, via_next, total = measures.path_norms(grads)
-    flow = stepper.panels["flow"]  # drawn in units of its axis's scale
-    np.testing.assert_allclose([b.get_height() * flow.scale for b in flow.via_h], via_h)
-    np.testing.assert_allclose([b.get_height() * flow.scale for b in flow.via_next], via_next)
-    assert flow.scale >= (via_h + via_next).max()
-    shown = [label for label in flow.yaxis.labels if label.get_visible()]
-    assert [float(label.get_text()) for label in shown] == pytest.approx([label.get_position()[1] * flow.scale
-                                                                          for label in shown])
+    flow = stepper.panels["flow"]
+    np.testing.assert_allclose([b.get_height() for b in flow.via_h], via_h)
+    np.testing.assert_allclose([b.get_height() for b in flow.via_next], via_next)
+    assert flow.ax.get_ylim()[1] >= (via_h + via_next).max()
+    top = flow.ax.get_ylim()[1]
+    stepper.controls["t"].value = 3  # the range fits every step: moving t leaves it (and its ticks) as it is
+    assert flow.ax.get_ylim()[1] == top
+    stepper.controls["t"].value = 7
     # steps the backward pass has not reached (t' < 7) are faded
     assert [b.get_alpha() < 1 for b in flow.via_h] == [t < 7 for t in range(1, 13)]
     diagram = stepper.panels["diagram"]
@@ -175,7 +175,7 @@ def test_with_the_loss_at_the_last_step_path_1_starts_there():
     stepper.controls["loss"].value = True
     _, grads = forward_and_back(last_only=True)
     flow = stepper.panels["flow"]
-    heights = [b.get_height() * flow.scale for b in flow.via_h]
+    heights = [b.get_height() for b in flow.via_h]
     np.testing.assert_allclose(heights, measures.path_norms(grads)[0])
     assert heights[-1] > 0
 
@@ -185,9 +185,9 @@ def test_a_large_keep_bias_carries_the_gradient_further_back():
     stepper.controls["loss"].value = True
     stepper.controls["t"].value = 1  # the backward pass has reached every step
     flow = stepper.panels["flow"]
-    first = flow.total.get_ydata()[0] * flow.scale
+    first = flow.total.get_ydata()[0]
     stepper.controls["keep_bias"].value = 6.0
-    assert flow.total.get_ydata()[0] * flow.scale > 100 * first
+    assert flow.total.get_ydata()[0] > 100 * first
 
 
 def test_the_linear_model_has_no_keep_bias():
@@ -197,7 +197,7 @@ def test_the_linear_model_has_no_keep_bias():
     assert stepper.controls["keep_bias"].disabled
     _, grads = forward_and_back(linear=True)  # keep bias 0
     flow = stepper.panels["flow"]
-    np.testing.assert_allclose([b.get_height() * flow.scale for b in flow.via_h], measures.path_norms(grads)[0])
+    np.testing.assert_allclose([b.get_height() for b in flow.via_h], measures.path_norms(grads)[0])
     stepper.controls["mode"].value = False
     assert not stepper.controls["keep_bias"].disabled
 
@@ -216,7 +216,7 @@ def test_gate_gradient_explorer_shows_the_norms_and_saturation():
     _, grads = forward_and_back()
     np.testing.assert_allclose(stepper.panels["heatmap"].image.get_array(), measures.gate_gradient_norms(grads))
     np.testing.assert_allclose([b.get_height() for b in stepper.panels["step"].bars], grads.dz[3])
-    assert stepper.panels["marker"].get_x() == pytest.approx(2.5)
+    assert stepper.panels["heatmap"].marker.get_x() == pytest.approx(2.5)
     stepper.controls["keep_bias"].value = 8.0
     slopes = stepper.panels["sigmoid"].points.get_ydata()
     assert np.all(slopes < 1e-3)  # saturated: σ'(Z_f) is tiny, and so is δZ_f
@@ -242,7 +242,7 @@ def test_gradient_decay_explorer_draws_both_networks_and_reports_explosions():
     for key in ("lstm", "carousel", "lstm_dh", "rnn"):  # δS, path 2 alone, and δh of both networks
         np.testing.assert_allclose(panel.lines[key].get_ydata(), np.clip(curves[key], 1e-30, None))
     assert len(panel.lines["rnn"].get_xdata()) == 50
-    assert panel.ax.get_xlim() == (0, 49)  # the time axis follows T
+    assert panel.ax.get_xlim() == (0, 299)  # the distance axis stays as it is: a longer sequence reaches further
     assert not stepper.panels["warning"].text.get_visible()
     stepper.controls["T"].value = 300
     stepper.controls["scale"].value = 8.0
@@ -254,10 +254,10 @@ def test_weight_stepper_running_sum_reaches_dW_at_t_1():
     trace, grads = forward_and_back()
     stepper.controls["t"].value = 12
     np.testing.assert_allclose(stepper.panels["step"].image.get_array(), np.outer(grads.dz[11], trace.I[11]))
-    assert "still missing" in stepper.panels["done"].get_text()
+    assert "still missing" in stepper.panels["contributions"].done.get_text()
     stepper.controls["t"].value = 1
     np.testing.assert_allclose(stepper.panels["sum"].image.get_array(), grads.dW)
-    assert "equals δW" in stepper.panels["done"].get_text()
+    assert "equals δW" in stepper.panels["contributions"].done.get_text()
 
 
 @pytest.mark.parametrize("builder", [widgets.forward_stepper, widgets.state_gradient_stepper,
@@ -307,7 +307,7 @@ def test_text_unit_stepper_colours_the_text_and_shows_the_step_in_the_cell():
     assert grid[1, 2] == trace.s[7, 3]
     assert stepper.panels["text"].cursor.get_xy() == (1.5, 0.5)
     assert stepper.panels["diagram"].values["s"].get_text() == f"{trace.s[7, 3]:.2f}"
-    assert stepper.readout_text.startswith("t = 8: 'e'; unit 4: S = ")
+    assert stepper.readout_text.startswith(f"t = 8: 'e', unit 4: a = {trace.a[7, 3]:.2f}")
     stepper.controls["show"].value = "f"
     assert stepper.panels["text"].ax.images[0].get_array()[1, 2] == trace.f[7, 3]
     assert stepper.panels["text"].ax.images[0].get_clim() == (0.0, 1.0)

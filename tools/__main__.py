@@ -32,9 +32,16 @@ VENV = ROOT / ".venv"
 #: JupyterLab for students: nbgrader's and nbgitpuller's extensions off, no news prompt
 LAB_CONFIG = ROOT / "tools" / "lab_config"
 #: the extras each command installs
-EXTRAS = {"lab": ("lab",), "notebooks": ("lab",), "exercises": ("lab",), "site": ("lab",), "bench": ("lab", "grade"),
-          "grading": ("lab", "grade"), "test": ("lab", "test", "grade"), "check": ("lab", "test", "grade")}
+EXTRAS = {"lab": ("lab",), "notebooks": ("lab",), "exercises": ("lab",), "site": ("lab",),
+          "bench": ("lab", "test", "grade"), "grading": ("lab", "grade"),
+          "test": ("lab", "test", "grade"), "check": ("lab", "test", "grade")}
 FAST = "not slow and not notebooks and not browser"
+#: one pytest worker per core; tests/conftest.py groups what must share a worker (a file, a notebook)
+WORKERS = ["-n", "auto", "--dist", "loadgroup"]
+#: with a worker per core, each kernel and test gets one BLAS thread: two workers whose BLAS each
+#: start a thread per core run several times slower than with one thread each (numpy's results do
+#: not depend on it: tests/test_robustness.py holds the notebooks to their outputs either way)
+ONE_BLAS_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
 
 
 def venv_python() -> Path:
@@ -92,11 +99,11 @@ def main(argv=None) -> int:
     if args.command == "lab":
         command, env = lab_command(python)
         return run([*command, *rest], env=env)
-    if args.command == "test":  # the linter (configured in pyproject.toml), then every test
-        return run([python, "-m", "ruff", "check", "."]) or run([python, "-m", "pytest", *rest])
-    if args.command == "check":
-        return run([python, "-m", "ruff", "check", "."]) or run([python, "-m", "pytest", "-o", "addopts=-ra", "-m", FAST,
-                                                                 *rest])
+    if args.command in ("test", "check"):  # the linter (configured in pyproject.toml), then the tests
+        fast = ["-o", "addopts=-ra", "-m", FAST] if args.command == "check" else []
+        env = {**ONE_BLAS_THREAD, **os.environ}
+        return run([python, "-m", "ruff", "check", "."]) or run([python, "-m", "pytest", *WORKERS, *fast, *rest],
+                                                                 env=env)
     if args.command == "notebooks":  # every cell a slide type, then a clean top-to-bottom run of each
         notebooks = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "notebooks").glob("*.ipynb"))
         return (run([python, "-m", "tools.slides", *notebooks])
@@ -110,7 +117,7 @@ def main(argv=None) -> int:
     if args.command == "site":
         return run([python, "-m", "tools.site", "site", *rest])
     return (run([python, "benchmarks/bench_core.py"]) or run([python, "benchmarks/bench_notebooks.py"])
-            or run([python, "benchmarks/bench_grading.py"]))
+            or run([python, "benchmarks/bench_browser.py"]) or run([python, "benchmarks/bench_grading.py"]))
 
 
 if __name__ == "__main__":

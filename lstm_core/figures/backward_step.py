@@ -185,8 +185,9 @@ class BackwardStepDiagram:
 
     # --- updates --------------------------------------------------------------------
     def show_sizes(self, sizes: dict[str, float] | None) -> None:
-        """Write under each label the norm of its gradient (keys of :func:`~lstm_core.lessons.measures.backward_step_sizes`);
-        None, or a missing key, leaves that label without a number."""
+        """Write under each label the norm of its gradient (keys of
+        :func:`~lstm_core.lessons.measures.backward_step_sizes`); None, or a missing key, leaves that
+        label without a number."""
         sizes = sizes or {}
         for key, text in self.sizes.items():
             value = sizes.get(key)

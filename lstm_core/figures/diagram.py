@@ -11,6 +11,8 @@ figures.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
@@ -25,6 +27,7 @@ LEFT, RIGHT = 0.9, 9.3
 _BOX_W, _BOX_H, _NODE_R = 0.9, 0.8, 0.27
 PATH_NAMES = {"via_h": "path 1", "via_next": "path 2", "total": "$\\delta S_t$",
               "carried": "$\\delta S_t \\odot f_t$"}
+PATH_WORDS = {"via_h": "path 1", "via_next": "path 2", "total": "δS_t", "carried": "δS_t ⊙ f_t"}
 
 
 def _arrow(ax, start, end, color="0.25", lw=1.6):
@@ -52,8 +55,26 @@ def drawing_axes(ax, xlim, ylim, title: str | None = None) -> None:
         ax.set_title(title)
 
 
+@dataclass(frozen=True)
+class CellState:
+    """What :meth:`CellDiagram.update` shows: with ``shows="values"`` one unit's ``values``
+    (:meth:`CellDiagram.show_values`), with ``shows="paths"`` the gradient paths' ``sizes`` drawn
+    to ``scale`` (:meth:`CellDiagram.show_gradient_paths`); None shows nothing (values that
+    exploded). ``title`` is the axes's; ``where`` names the step in words (default ``t = …, unit …``)."""
+
+    values: dict | None = None
+    sizes: dict | None = None
+    scale: float | None = None
+    shows: str = "values"
+    title: str | None = None
+    t: int | None = None
+    unit: int = 0
+    where: str | None = None
+
+
 class CellDiagram:
-    """One LSTM cell drawn on ``ax``; update it with :meth:`show_values` and :meth:`show_gradient_paths`.
+    """One LSTM cell drawn on ``ax``, a :class:`~lstm_core.figures.panel.Panel`: :meth:`update`
+    shows a :class:`CellState`, through :meth:`show_values` and :meth:`show_gradient_paths`.
 
     Attributes
     ----------
@@ -79,14 +100,40 @@ class CellDiagram:
         self._showing = set()  # which of "values", "paths" have been shown
 
     @property
-    def dynamic(self) -> list:
-        """The artists that the updates used so far change (a widget repaints only these)."""
-        artists = []
+    def moving(self) -> list:
+        """The artists that the updates used so far change (a widget repaints only these), and the title."""
+        artists = [self.ax.title]
         if "values" in self._showing:
             artists += self.values.values()
         if "paths" in self._showing:
             artists += [*self.paths.values(), *self.path_labels.values(), *self._on_routes]
         return artists
+
+    def scenery(self) -> dict:
+        return {}
+
+    def update(self, data: CellState) -> None:
+        if data.shows not in ("values", "paths"):
+            raise ValueError(f"data.shows must be 'values' or 'paths', got {data.shows!r}")
+        if data.title is not None:
+            self.ax.set_title(data.title)
+        if data.shows == "values":
+            self.show_values(data.values)
+        else:
+            self.show_gradient_paths(data.sizes, scale=data.scale)
+
+    def describe(self, data: CellState) -> str:
+        """The step and unit, and their numbers: the unit's values, or the paths' sizes."""
+        where = data.where or (f"t = {data.t}, unit {data.unit + 1}" if data.t is not None else f"unit {data.unit + 1}")
+        if data.shows == "values" and data.values:
+            v = data.values
+            before = f"S_{{t-1}} = {v['s_prev']:.2f}, " if "s_prev" in v else ""
+            return (f"{where}: a = {v['a']:.2f}, i = {v['i']:.2f}, f = {v['f']:.2f}, o = {v['o']:.2f}; "
+                    f"{before}S = {v['s']:.2f}, h = {v['h']:.2f}")
+        if data.shows == "paths" and data.sizes:
+            return f"{where}: " + ", ".join(f"{PATH_WORDS[name]} {_short(data.sizes[name])}"
+                                          for name in PATH_WORDS if name in data.sizes)
+        return f"{where}:"
 
     # --- the static drawing -------------------------------------------------------
     def _draw_state_line(self, ax):
@@ -223,4 +270,4 @@ def _short(v: float) -> str:
     return f"{v:.2f}"
 
 
-__all__ = ["CellDiagram", "drawing_axes"]
+__all__ = ["CellDiagram", "CellState", "drawing_axes"]

@@ -33,7 +33,9 @@ from ..lessons.measures import gradient_decay
 from ..params import LSTMParams, init_params
 from ..sequence import lstm_forward
 from .alt_text import describe, power_of_ten
+from .decay_panels import sci
 from .diagram import BOX_Y, GATE_X, PLUS_X, RIGHT, S_Y, CellDiagram
+from .labels import CONTROLS, GATE_PRODUCTS
 from .stepper import FigureStepper, stepper_figure, styled
 from .style import GATE_COLORS, PATH_COLORS, STATE_COLORS, autograding
 
@@ -253,25 +255,32 @@ def gate_products(T: int = 100, bias: float = 0.0, scale: float = 1.0, hidden_si
             "mean_f": mean_f, "gru": gru["gru"], "direct": gru["direct"], "mean_z": gru["mean_z"]}
 
 
+@lru_cache(maxsize=128)
+def _kept_gate_products(T: int, bias: float) -> dict:
+    """:func:`gate_products` at the explorer's settings, each computed once (read only: shared by the panels)."""
+    return gate_products(T, bias)
+
+
 class GateProducts:
     """One network's gradient against the distance back, log scale: the total and what the gate product carries.
 
     ``kind`` is ``"lstm"`` (``‖δS_t‖`` and path 2 alone, the product of ``f``) or ``"gru"``
     (``‖δh_t‖`` and the direct path alone, the product of ``z``). The y axis is fixed
-    (``LOW`` … ``HIGH``) so that a slider only redraws the curves; values outside are
+    (``LOW`` … ``HIGH``), and so is the x axis (0 … ``T_max`` - 1), so that a slider only redraws the
+    curves; values outside are
     pinned to the edge and marked "off the axis" in the title, which says where each curve ends.
     """
 
     LOW, HIGH = 1e-45, 1e5
-    LABELS = {"lstm": (("lstm", "total: $\\|\\delta S_t\\|$"), ("carousel", "path 2 alone: $\\prod f$")),
-              "gru": (("gru", "total: $\\|\\delta h_t\\|$"), ("direct", "direct path alone: $\\prod z$"))}
-    WORDS = {"lstm": "‖δS‖", "carousel": "path 2 alone", "gru": "‖δh‖", "direct": "direct path alone"}
 
     def __init__(self, ax, kind: str, T_max: int = 200, ylabel: bool = True):
-        self.ax, self.kind = ax, kind
-        (total, total_label), (product, product_label) = self.LABELS[kind]
-        self.lines = {total: ax.plot([], [], color=STATE_COLORS["s"], lw=2.4, label=total_label)[0],
-                      product: ax.plot([], [], color=PATH_COLORS["via_next"], lw=3.0, ls=":", label=product_label)[0]}
+        if kind not in GATE_PRODUCTS:
+            raise ValueError(f"kind must be one of {sorted(GATE_PRODUCTS)}, got {kind!r}")
+        self.ax, self.kind, self.labels = ax, kind, GATE_PRODUCTS[kind]
+        (total, total_label), (product, product_label) = self.labels.items()
+        self.lines = {total: ax.plot([], [], color=STATE_COLORS["s"], lw=2.4, label=total_label.math)[0],
+                      product: ax.plot([], [], color=PATH_COLORS["via_next"], lw=3.0, ls=":",
+                                       label=product_label.math)[0]}
         ax.set_yscale("log")
         ax.set_xlim(0, T_max - 1)
         ax.set_ylim(self.LOW, self.HIGH)
@@ -282,8 +291,11 @@ class GateProducts:
         ax.set_xlabel("steps back from the loss, $T - t$")
         if ylabel:
             ax.set_ylabel("size relative to the last step")
-        ax.legend(loc="lower left", frameon=False, fontsize=11)
-        self.dynamic = list(self.lines.values())
+        ax.legend(loc="lower left", frameon=False, fontsize=11).set_zorder(-1)  # drawn first, under the curves
+        self.moving = [*self.lines.values(), ax.title]
+
+    def scenery(self) -> dict:
+        return {}
 
     def update(self, curves: dict) -> None:
         """``curves`` as :func:`gate_products` returns them; the title says where each curve ends."""
@@ -291,40 +303,46 @@ class GateProducts:
         for key, line in self.lines.items():
             shown = np.nan_to_num(curves[key], nan=self.HIGH, posinf=self.HIGH)
             line.set_data(distance, np.clip(shown, self.LOW, self.HIGH))
-        self.ax.set_xlim(0, max(len(distance) - 1, 1))
-        outside = [self.WORDS[key] for key in self.lines
+        outside = [self.labels[key].words for key in self.lines
                    if not (self.LOW <= np.nanmin(curves[key]) and np.nanmax(curves[key]) <= self.HIGH)]
         if self.kind == "lstm":
             head = f"LSTM, $b_f$ = {curves['bias']:g}: path 2 multiplies by $f$ (mean {curves['mean_f']:.2f})"
         else:
             head = f"GRU, $b_z$ = {curves['bias']:g}: the direct path multiplies by $z$ (mean {curves['mean_z']:.2f})"
-        ends = ", ".join(f"{self.WORDS[key]} {_sci(curves[key][-1])}"
-                         + (" (off the axis)" if self.WORDS[key] in outside else "") for key in self.lines)
+        ends = ", ".join(f"{self.labels[key].words} {sci(curves[key][-1])}"
+                         + (" (off the axis)" if self.labels[key].words in outside else "") for key in self.lines)
         self.ax.set_title(f"{head}\n{len(distance) - 1} steps back: {ends}", fontsize=12)
 
 
-def _sci(v: float) -> str:
-    return f"{v:.1e}" if np.isfinite(v) else "overflow"
+    def describe(self, curves: dict) -> str:
+        """Where the two curves end, as powers of ten, and the mean gate."""
+        return _curve_ends(self.kind, curves)
 
 
-def _ends(curves: dict) -> str:
-    T = len(curves["distance"])
-    return (f"{T - 1} steps back, the LSTM's ‖δS_t‖ is about {power_of_ten(curves['lstm'][-1])} of its size at the "
-            f"last step and path 2 alone (the product of f) {power_of_ten(curves['carousel'][-1])}; the GRU's ‖δh_t‖ "
-            f"about {power_of_ten(curves['gru'][-1])} and the direct path alone (the product of z) "
-            f"{power_of_ten(curves['direct'][-1])}; mean f {curves['mean_f']:.2f}, mean z {curves['mean_z']:.2f}")
+def _curve_ends(kind: str, curves: dict) -> str:
+    """Where one network's two curves end, in words."""
+    if kind == "lstm":
+        return (f"T = {len(curves['distance'])}, gate bias {curves['bias']:+.1f}: "
+                f"{len(curves['distance']) - 1} steps back, the LSTM's ‖δS_t‖ is about "
+                f"{power_of_ten(curves['lstm'][-1])} of its size at the last step and path 2 alone (the product "
+                f"of f) {power_of_ten(curves['carousel'][-1])}, mean f {curves['mean_f']:.2f};")
+    return (f"the GRU's ‖δh_t‖ about {power_of_ten(curves['gru'][-1])} and the direct path alone (the product "
+            f"of z) {power_of_ten(curves['direct'][-1])}, mean z {curves['mean_z']:.2f}")
 
 
 def plot_gate_products(runs: list[dict]):
     """One row per setting in ``runs`` (each from :func:`gate_products`): the LSTM left, the GRU right."""
     T = max(len(curves["distance"]) for curves in runs)
     fig, axes = plt.subplots(len(runs), 2, figsize=(12, 4.2 * len(runs)), sharey=True, squeeze=False)
+    drawn = []
     for row, curves in zip(axes, runs):
-        for ax, kind in zip(row, ("lstm", "gru")):
-            GateProducts(ax, kind, T_max=T, ylabel=ax is row[0]).update(curves)
+        panels = [GateProducts(ax, kind, T_max=T, ylabel=ax is row[0]) for ax, kind in zip(row, GATE_PRODUCTS)]
+        for panel in panels:
+            panel.update(curves)
+        drawn.append((panels, curves))
     fig.suptitle("how far back the gradient of $L = g \\cdot h_T$ reaches: the product of $f$ and the product of $z$")
     fig.tight_layout()
-    shown = "; ".join(f"with b_f = b_z = {curves['bias']:g}: {_ends(curves)}" for curves in runs)
+    shown = "; ".join(" ".join(panel.describe(curves) for panel in panels) for panels, curves in drawn)
     return describe(fig, f"Log-scale line charts, one row per setting, against the distance back from the loss: left "
                          f"the LSTM's ‖δS_t‖ (solid) and what path 2 alone carries, the product of keep gates f "
                          f"(dotted); right the GRU's ‖δh_t‖ (solid) and what its direct path alone carries, the "
@@ -341,10 +359,10 @@ def gate_product_explorer(T: int = 100, T_max: int = 200) -> FigureStepper:
     T, T_max = positive_int("T", T), positive_int("T_max", T_max)
     if not 10 <= T <= T_max or T % 10:
         raise ValueError(f"T must be a multiple of 10 from 10 to T_max = {T_max} (the slider's stops), got {T}")
-    controls = {"T": widgets.IntSlider(value=T, min=10, max=T_max, step=10, description="length T",
+    controls = {"T": widgets.IntSlider(value=T, min=10, max=T_max, step=10, description=CONTROLS["T"],
                                        continuous_update=False),
                 "bias": widgets.FloatSlider(value=0.0, min=-2.0, max=8.0, step=0.5,
-                                            description="gate bias $b_f = b_z$", continuous_update=False,
+                                            description=CONTROLS["bias"], continuous_update=False,
                                             style={"description_width": "initial"},
                                             layout=widgets.Layout(width="420px"))}
     fig = stepper_figure(11, 4.9)
@@ -352,16 +370,12 @@ def gate_product_explorer(T: int = 100, T_max: int = 200) -> FigureStepper:
     right = fig.add_subplot(1, 2, 2, sharey=left)
     panels = {"lstm": GateProducts(left, "lstm", T_max=T_max), "gru": GateProducts(right, "gru", T_max=T_max,
                                                                                   ylabel=False)}
-    compute = lru_cache(maxsize=128)(gate_products)
 
-    def update():
-        length, bias = controls["T"].value, float(controls["bias"].value)
-        curves = compute(length, bias)
-        for panel in panels.values():
-            panel.update(curves)
-        return f"T = {length}, gate bias {bias:+.1f}: {_ends(curves)}"
+    def compute(setting):
+        curves = _kept_gate_products(setting["T"], float(setting["bias"]))
+        return {"lstm": curves, "gru": curves}
 
-    return FigureStepper(fig, controls, [["T", "bias"]], update, panels)
+    return FigureStepper(fig, controls, [["T", "bias"]], panels, compute, readout=["lstm", "gru"])
 
 
 __all__ = [

@@ -5,6 +5,7 @@ back along it (notebook 00).
 
 from __future__ import annotations
 
+import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch
 
 from ..lessons.scalar_graph import EDGES, LABELS, backward, forward, local_derivatives
@@ -32,7 +33,8 @@ class ScalarGraphDiagram:
             color = PATH_COLORS[path] if path else "0.55"
             self.edges[(parent, child)] = ax.add_patch(FancyArrowPatch(
                 (x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=14, color=color, lw=2,
-                shrinkA=24, shrinkB=24, zorder=2, alpha=0.9))
+                shrinkA=24, shrinkB=24, zorder=4.5, alpha=0.9))  # clear of the nodes, so above them: a slider
+            # redraws the edges over a still picture of the nodes
             vertical = x0 == x1  # label beside a vertical edge, above any other
             self.edge_texts[(parent, child)] = ax.text(
                 (x0 + x1) / 2 - (0.35 if vertical else 0), (y0 + y1) / 2 + (0 if vertical else 0.28), "",
@@ -44,12 +46,19 @@ class ScalarGraphDiagram:
             ax.add_patch(Circle((x, y), 0.42, facecolor=face, edgecolor="0.2", lw=1.6, zorder=3))
             ax.text(x, y, node, ha="center", va="center", fontsize=15, fontweight="bold", zorder=4)
             dx, dy, ha, va = TEXT_AT[node]
-            self.node_texts[node] = ax.text(x + dx, y + dy, "", ha=ha, va=va, fontsize=10.5, zorder=5,
-                                            linespacing=1.15)
-        self.dynamic = [*self.edges.values(), *self.edge_texts.values(), *self.node_texts.values()]
+            style = dict(ha=ha, va=va, fontsize=10.5, zorder=5, linespacing=1.15)
+            # three lines: the node's formula (still), then its value and gradient (moving), laid out alike
+            ax.text(x + dx, y + dy, f"{LABELS[node]}\n\n", **{**style, "zorder": 4})  # under the edges: still
+            self.node_texts[node] = ax.text(x + dx, y + dy, "", **style)
+        self.moving = [*self.edges.values(), *self.edge_texts.values(), *self.node_texts.values(), ax.title]
 
-    def update(self, s: float, o: float, f: float, max_width: float = 6.0) -> dict[str, float]:
-        """Show the graph at these inputs; returns the gradients ``∂L/∂node``."""
+    def scenery(self) -> dict:
+        return {}
+
+    def update(self, data: tuple[float, float, float], max_width: float = 6.0) -> dict[str, float]:
+        """Show the graph at the inputs ``data = (s, o, f)``, titled with ∂L/∂s; returns the gradients
+        ``∂L/∂node``."""
+        s, o, f = data
         values = forward(s, o, f)
         grad = backward(values)
         local = local_derivatives(values)
@@ -59,8 +68,16 @@ class ScalarGraphDiagram:
             patch.set_linewidth(1.0 + max_width * flows[edge] / scale)
             self.edge_texts[edge].set_text(f"×{local[edge]:.2f}")
         for node, text in self.node_texts.items():
-            text.set_text(f"{LABELS[node]}\n= {values[node]:.2f}\nδ = {grad[node]:.2f}")
+            text.set_text(f"\n= {values[node]:.2f}\nδ = {grad[node]:.2f}")
+        self.ax.set_title(f"∂L/∂s = o·(1 - t²) + f = {grad['s']:.2f}")  # s, o and f: at their nodes
         return grad
+
+    def describe(self, data: tuple[float, float, float]) -> str:
+        """``∂L/∂s`` at ``data = (s, o, f)``, the sum of its two paths."""
+        s, o, f = data
+        grad = backward(forward(s, o, f))
+        return (f"s = {s:.2f}, o = {o:.2f}, f = {f:.2f}: ∂L/∂s = {grad['s']:.2f} = path 1 o·(1 - t²) "
+                f"{o * (1 - np.tanh(s) ** 2):.2f} + path 2 f {f:.2f}")
 
 
 __all__ = ["ScalarGraphDiagram"]

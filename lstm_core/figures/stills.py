@@ -1,9 +1,10 @@
 """The notebooks' still figures: what a reader without a kernel sees under each widget.
 
-Each ``plot_*`` function makes a pyplot figure from :mod:`lstm_core.figures.panels` and
-returns it (the notebook then calls ``plt.show()``). The numbers come from
+Each ``plot_*`` function makes a pyplot figure and returns it (the notebook then calls
+``plt.show()``). Those that a stepper also shows are drawn, and described in words, by the
+stepper's panels (:class:`~lstm_core.figures.panel.Panel`); the numbers come from
 :mod:`lstm_core.lessons.measures`, the same functions the steppers in
-:mod:`lstm_core.figures.widgets` use, drawn by the same panels.
+:mod:`lstm_core.figures.widgets` use.
 """
 
 from __future__ import annotations
@@ -14,75 +15,87 @@ from matplotlib.ticker import MaxNLocator
 
 from ..cell import StepGrads
 from ..lessons.data import CharVocab
-from ..lessons.measures import (backward_step_sizes, gate_gradient_norms, path_norms, path_sizes, unit_history, unit_values,
-                        weight_gradient_shares)
+from ..lessons.measures import (
+    backward_step_sizes,
+    gate_gradient_norms,
+    path_norms,
+    path_sizes,
+    unit_history,
+    unit_values,
+    weight_gradient_shares,
+)
 from ..params import GATE_ORDER, LSTMParams
 from ..sequence import lstm_forward
-from .alt_text import describe, number, power_of_ten
+from .alt_text import describe, number
 from .backward_step import BackwardStepDiagram
-from .diagram import CellDiagram
+from .decay_panels import Decay, DecayCurves
+from .diagram import CellDiagram, CellState
+from .gate_panels import (
+    GateBars,
+    GateGradientHeatmap,
+    GateNorms,
+    GateValues,
+    UnitHistory,
+    UnitSeries,
+    label_gate_blocks,
+)
 from .graph_diagram import ScalarGraphDiagram
-from .panels import (NEWLINE, DecayCurves, FlowBars, GateBars, GateGradientHeatmap, TextColors, UnitHistory, colour_limit,
-                     label_gate_blocks, labelled_units, nice_limit, symmetric_limit, text_rows)
+from .path_panels import FlowBars, PathFlow
+from .scales import colour_limit, nice_limit, symmetric_limit
 from .style import DIVERGING, GATE_COLORS, PATH_COLORS, STATE_COLORS, WARNING_COLOR
+from .text_panels import TextColors, TextValues, labelled_units, shown_char, text_rows
 
 CELL_WORDS = ("the LSTM cell: x_t and h_{t-1} feed the candidate a (tanh) and the gates i, f, o (σ); "
               "S_t = a ⊙ i + f ⊙ S_{t-1}, and h_t = o ⊙ tanh(S_t).")
 
 
-def _unit_numbers(values: dict) -> str:
-    return (f"a = {number(values['a'])}, i = {number(values['i'])}, f = {number(values['f'])}, "
-            f"o = {number(values['o'])}, S_{{t-1}} = {number(values['s_prev'])}, S_t = {number(values['s'])}, "
-            f"h_t = {number(values['h'])}")
-
-
 def plot_cell(values: dict[str, float] | None = None, title: str = "one LSTM cell at step t"):
     """The cell diagram alone, optionally with one unit's values; returns the Figure."""
     fig, ax = plt.subplots(figsize=(8, 4.6))
-    CellDiagram(ax, title=title).show_values(values)
-    text = f"Diagram of {CELL_WORDS}"
-    if values:
-        text += f" Values of one unit: {_unit_numbers(values)}."
-    return describe(fig, text)
+    diagram, data = CellDiagram(ax, title=title), CellState(values, where="Values of one unit")
+    diagram.update(data)
+    return describe(fig, f"Diagram of {CELL_WORDS}" + (f" {diagram.describe(data)}." if values else ""))
 
 
 def plot_forward_steps(trace, steps=(1, 4, 8, 12), unit: int = 0):
     """Small multiples: the cell with one unit's values at several steps ``t``."""
     fig, axes = plt.subplots(2, 2, figsize=(13, 7.6))
+    shown = []
     for ax, t in zip(axes.flat, steps):
-        CellDiagram(ax, title=f"step t = {t}").show_values(unit_values(trace, t - 1, unit))
+        diagram = CellDiagram(ax, title=f"step t = {t}")
+        data = CellState(unit_values(trace, t - 1, unit), t=t, unit=unit)
+        diagram.update(data)
+        shown.append(diagram.describe(data))
     fig.suptitle(f"the forward pass of unit {unit + 1}, four steps of the sequence")
     fig.tight_layout()
-    shown = "; ".join(f"t = {t}: {_unit_numbers(unit_values(trace, t - 1, unit))}" for t in steps)
     return describe(fig, f"Four diagrams of {CELL_WORDS} They show unit {unit + 1}'s values at steps "
-                         f"{', '.join(map(str, steps))}: {shown}.")
+                         f"{', '.join(map(str, steps))}: {'; '.join(shown)}.")
 
 
 def plot_forward_history(trace, unit: int = 0):
     """Every gate, ``S_t`` and ``h_t`` of one unit over the whole sequence."""
     fig, ax = plt.subplots(figsize=(11, 4.2))
     T = len(trace.x)
-    history = unit_history(trace, unit)
-    UnitHistory(ax, T, title=f"unit {unit + 1} over the sequence").show(history, T)
+    panel = UnitHistory(ax, T, title=f"unit {unit + 1} over the sequence")
+    data = UnitSeries(unit_history(trace, unit), T, unit)
+    panel.update(data)
     fig.tight_layout()
-    gates = ", ".join(f"{name} between {number(history['gates'][:, g].min())} and {number(history['gates'][:, g].max())}"
-                      for g, name in enumerate(GATE_ORDER))
-    return describe(fig, f"Line chart of unit {unit + 1} over steps 1 to {T}: its four gates as thin lines "
-                         f"({gates}), and S_t (from {number(history['s'].min())} to {number(history['s'].max())}) "
-                         f"and h_t (from {number(history['h'].min())} to {number(history['h'].max())}) as thick lines.")
+    return describe(fig, panel.describe(data))
 
 
 def plot_gradient_paths(grads, steps=(12, 8, 4, 1)):
     """Small multiples: the cell with both paths of ``δS_t`` drawn to one scale, at several steps."""
     fig, axes = plt.subplots(2, 2, figsize=(13, 7.6))
     scale = max(max(path_sizes(grads, t - 1).values()) for t in steps)
+    shown = []
     for ax, t in zip(axes.flat, steps):
-        CellDiagram(ax, title=f"step t = {t}").show_gradient_paths(path_sizes(grads, t - 1), scale=scale)
+        diagram = CellDiagram(ax, title=f"step t = {t}")
+        data = CellState(sizes=path_sizes(grads, t - 1), scale=scale, shows="paths", where=f"t = {t}")
+        diagram.update(data)
+        shown.append(diagram.describe(data))
     fig.suptitle("the gradient into $S_t$: path 1 (through $h_t$) + path 2 (from $S_{t+1}$)")
     fig.tight_layout()
-    sizes = "; ".join(f"t = {t}: path 1 {number(path_sizes(grads, t - 1)['via_h'])}, path 2 "
-                      f"{number(path_sizes(grads, t - 1)['via_next'])}, δS_t {number(path_sizes(grads, t - 1)['total'])}"
-                      for t in steps)
+    sizes = "; ".join(shown)
     return describe(fig, "Four diagrams of the LSTM cell in the backward pass, the arrows as wide as the gradient "
                          "they carry, on one scale: path 1 reaches S_t through h_t, path 2 from S_{t+1} through the "
                          f"next keep gate, and δS_t is their sum. Sizes over the units: {sizes}.")
@@ -91,31 +104,21 @@ def plot_gradient_paths(grads, steps=(12, 8, 4, 1)):
 def plot_gradient_flow(grads, title: str | None = None):
     """Stacked bars over time of the two paths into ``S_t`` with ``‖δS_t‖`` as a line."""
     fig, ax = plt.subplots(figsize=(11, 4.2))
-    bars = FlowBars(ax, len(grads.ds), title=title or "the two paths into $S_t$, step by step")
-    via_h, via_next, total = path_norms(grads)
-    bars.update(via_h, via_next, total)
+    panel = FlowBars(ax, len(grads.ds), title=title or "the two paths into $S_t$, step by step")
+    data = PathFlow(*path_norms(grads))
+    panel.update(data)
     fig.tight_layout()
-    T = len(total)
-    largest = int(np.argmax(total))
-    return describe(fig, f"Stacked bars over steps t = 1 to {T}: the size of path 1 (through h_t) and of path 2 "
-                         f"(from S_{{t+1}}) into S_t, with the size of their sum δS_t as a line. At the last step "
-                         f"path 2 is {number(via_next[-1])}; it is largest, {number(via_next.max())}, at t = "
-                         f"{int(np.argmax(via_next)) + 1}. δS_t is largest at t = {largest + 1}, {number(total[largest])}.")
+    return describe(fig, panel.describe(data))
 
 
 def plot_gate_gradient_heatmap(grads, title: str | None = None):
     """A (gate × time) map of ``‖δZ‖``."""
     fig, ax = plt.subplots(figsize=(11, 3.6))
-    norms = gate_gradient_norms(grads)
-    GateGradientHeatmap(ax, norms.shape[1], title=title or "$\\|\\delta Z\\|$ per gate and step").show(norms)
+    data = GateNorms(gate_gradient_norms(grads))
+    panel = GateGradientHeatmap(ax, data.norms.shape[1], title=title or "$\\|\\delta Z\\|$ per gate and step")
+    panel.update(data)
     fig.tight_layout()
-    totals = dict(zip(GATE_ORDER, norms.sum(axis=1)))
-    gate, step = np.unravel_index(int(np.argmax(norms)), norms.shape)
-    ranking = ", ".join(sorted(GATE_ORDER, key=lambda name: -totals[name]))
-    return describe(fig, f"Heat map of the size of δZ for each gate block (rows a, i, f, o) and step (columns 1 to "
-                         f"{norms.shape[1]}), brighter for larger. The largest is δZ_{GATE_ORDER[gate]} at t = "
-                         f"{step + 1}, {number(norms[gate, step])}. Over all steps the blocks rank {ranking}, "
-                         "largest first.")
+    return describe(fig, panel.describe(data))
 
 
 def plot_gate_gradient_steps(grads, steps=(12, 8, 4, 1)):
@@ -123,20 +126,19 @@ def plot_gate_gradient_steps(grads, steps=(12, 8, 4, 1)):
     H = grads.ds.shape[-1]
     fig, axes = plt.subplots(1, len(steps), figsize=(3.4 * len(steps), 3.8), sharey=True)
     lim = colour_limit(grads.dz)  # the scale of the gate gradient explorer
+    shown = []
     for ax, t in zip(np.atleast_1d(axes), steps):
         bars = GateBars(ax, H, ylabel="$\\delta Z_t$" if t == steps[0] else "", title=f"t = {t}")
-        bars.update(np.reshape(grads.dz[t - 1], -1)[: 4 * H], ylim=(-lim, lim))
+        data = GateValues(np.reshape(grads.dz[t - 1], -1)[: 4 * H], ylim=(-lim, lim))
+        bars.update(data)
+        shown.append(f"at t = {t} {bars.describe(data)}")
         ax.tick_params(axis="x", labelsize=10)
         ax.set_xlabel("")
     fig.suptitle("$\\delta Z_t = [\\delta Z_a, \\delta Z_i, \\delta Z_f, \\delta Z_o]$ of every unit")
     fig.supxlabel(f"in each group, units 1 … {H} from left to right", fontsize=11)
     fig.tight_layout()
-    shown = np.stack([np.reshape(grads.dz[t - 1], -1)[: 4 * H] for t in steps])  # (steps, 4H)
-    k, row = np.unravel_index(int(np.argmax(np.abs(shown))), shown.shape)
     return describe(fig, f"Bar charts of δZ_t for every unit, grouped by gate block a, i, f, o, at steps "
-                         f"{', '.join(map(str, steps))}, on one scale. The largest in size is "
-                         f"{number(shown[k, row])}, in block {GATE_ORDER[row // H]} (unit {row % H + 1}) at "
-                         f"t = {steps[k]}.")
+                         f"{', '.join(map(str, steps))}, on one scale: {'; '.join(shown)}.")
 
 
 def plot_keep_bias_sweep(biases, norms, slopes):
@@ -160,11 +162,11 @@ def plot_keep_bias_sweep(biases, norms, slopes):
     right.set_title("the keep gate's slope")
     fig.tight_layout()
     biases, norms, slopes = np.asarray(biases), np.asarray(norms), np.asarray(slopes)
-    f_block = GATE_ORDER.index("f")
+    keep = norms[:, GATE_ORDER.index("f")]  # ‖δZ_f‖ at each bias
     return describe(fig, f"Two line charts against the keep-gate bias b_f from {number(biases[0])} to "
-                         f"{number(biases[-1])}. Left, on a log scale, the size of each gate block's δZ: δZ_f goes from "
-                         f"{number(norms[0, f_block])} to {number(norms[-1, f_block])}, largest "
-                         f"{number(norms[:, f_block].max())} at b_f = {number(biases[int(np.argmax(norms[:, f_block]))])}. "
+                         f"{number(biases[-1])}. Left, on a log scale, the size of each gate block's δZ: δZ_f goes "
+                         f"from {number(keep[0])} to {number(keep[-1])}, largest {number(keep.max())} at b_f = "
+                         f"{number(biases[int(np.argmax(keep))])}. "
                          f"Right, the keep gate's largest slope f(1 - f), at most 1/4: from {number(slopes[0])} "
                          f"through {number(slopes.max())} to {number(slopes[-1])}.")
 
@@ -225,20 +227,20 @@ def plot_predictions(x, y, before, after, title: str = "one held-out sequence"):
     y, before, after = (np.asarray(v, dtype=float) for v in (y, before, after))
     return describe(fig, f"Chart of one sequence of {len(steps)} steps: the input x_t, the target y_t, and the "
                          "network's output before and after training. The mean distance from the target is "
-                         f"{number(np.mean(np.abs(before - y)))} before training and {number(np.mean(np.abs(after - y)))} after.")
+                         f"{number(np.mean(np.abs(before - y)))} before training and "
+                         f"{number(np.mean(np.abs(after - y)))} after.")
 
 
 def plot_gradient_decay(runs: dict[str, dict], title: str | None = None):
-    """Small multiples of :func:`~lstm_core.lessons.measures.gradient_decay`, one panel per ``label: curves`` of ``runs``."""
+    """Small multiples of :func:`~lstm_core.lessons.measures.gradient_decay`, one panel per ``label: curves``
+    of ``runs``."""
     fig, axes = plt.subplots(1, len(runs), figsize=(4.2 * len(runs), 4.0), sharey=True)
     ends = []
     T = max(len(curves["distance"]) for curves in runs.values())
     for ax, (label, curves) in zip(np.atleast_1d(axes), runs.items()):
-        panel = DecayCurves(ax, T_max=T, title=label, legend=False)
-        panel.update(curves)
-        ends.append(f"{label}: LSTM δS about {power_of_ten(curves['lstm'][-1])}, path 2 alone about "
-                    f"{power_of_ten(curves['carousel'][-1])}, LSTM δh about {power_of_ten(curves['lstm_dh'][-1])}, "
-                    f"RNN δh about {power_of_ten(curves['rnn'][-1])}")
+        panel, data = DecayCurves(ax, T_max=T, title=label, legend=False), Decay(curves, label)
+        panel.update(data)
+        ends.append(panel.describe(data))
         if ax is not np.atleast_1d(axes)[0]:
             ax.set_ylabel("")
     fig.suptitle(title or "how far back the gradient of $L = g \\cdot h_T$ reaches")
@@ -247,7 +249,7 @@ def plot_gradient_decay(runs: dict[str, dict], title: str | None = None):
     return describe(fig, f"Log-scale line charts, one per setting, of how the gradient's size changes with the "
                          f"distance back from the last of {T} steps, each relative to its size at the last step: the "
                          f"LSTM's δS_t, what path 2 alone (the product of keep gates) would carry, and the LSTM's and "
-                         f"the RNN's δh_t. {T - 1} steps back, the sizes are: {'; '.join(ends)}.")
+                         f"the RNN's δh_t, as powers of ten. {'; '.join(ends)}.")
 
 
 def plot_training_curves(curves: dict[str, list[float]], title: str = "training loss", ylabel: str = "loss",
@@ -302,10 +304,13 @@ def plot_training_curves(curves: dict[str, list[float]], title: str = "training 
                         for label, values in curves.items())
     summary += "".join(f"; {label}: from {number(values[0])} at step {steps[0]} to {number(values[-1])} at step "
                        f"{steps[-1]}" for label, (steps, values) in (marks or {}).items())
-    return describe(fig, f"Line chart of {ylabel} against optimizer step{', on a log scale' if log else ''}, "
-                         f"{f'a line for each of {len(curves)} runs' if len(curves) > 1 else 'one line'}{f', each step faint and a running mean of {smooth} steps over it' if smooth > 1 else ''}"
-                         f"{f', with a dashed line for the {line[1]} at {number(line[0])}' if line else ''}. Means of "
-                         f"the first and the last ten steps: {summary}.")
+    parts = [f"Line chart of {ylabel} against optimizer step" + (", on a log scale" if log else ""),
+             f"a line for each of {len(curves)} runs" if len(curves) > 1 else "one line"]
+    if smooth > 1:
+        parts.append(f"each step faint and a running mean of {smooth} steps over it")
+    if line:
+        parts.append(f"with a dashed line for the {line[1]} at {number(line[0])}")
+    return describe(fig, f"{', '.join(parts)}. Means of the first and the last ten steps: {summary}.")
 
 
 def plot_runs(groups: dict[str, list], title: str = "training loss", ylabel: str = "loss",
@@ -361,10 +366,6 @@ def plot_runs(groups: dict[str, list], title: str = "training loss", ylabel: str
                          f"because a gradient overflowed. Per setting: {'; '.join(summary)}.")
 
 
-def _shown_char(char: str) -> str:
-    return {"\n": NEWLINE, " ": "␣", "\t": "⇥"}.get(char, char)
-
-
 def plot_temperatures(distributions: dict[float, np.ndarray], characters, top: int = 8,
                       title: str = "the next character, at three temperatures"):
     """Grouped bars: the probability of each of the ``top`` likeliest characters at each temperature.
@@ -382,13 +383,14 @@ def plot_temperatures(distributions: dict[float, np.ndarray], characters, top: i
     for k, (tau, color) in enumerate(zip(temperatures, colors)):
         ax.bar(np.arange(len(order)) + (k - (len(temperatures) - 1) / 2) * width, distributions[tau][order],
                width=width, color=color, label=f"τ = {tau:g}")
-    ax.set_xticks(range(len(order)), [_shown_char(characters[j]) for j in order], fontsize=14)
+    ax.set_xticks(range(len(order)), [shown_char(characters[j]) for j in order], fontsize=14)
     ax.set_xlabel(f"the {len(order)} likeliest next characters")
     ax.set_ylabel("probability")
     ax.set_title(title)
     ax.legend(frameon=False)
     fig.tight_layout()
-    peaks = "; ".join(f"at τ = {tau:g} the likeliest, {_shown_char(characters[int(np.argmax(distributions[tau]))])!r}, has "
+    likeliest = {tau: shown_char(characters[int(np.argmax(distributions[tau]))]) for tau in temperatures}
+    peaks = "; ".join(f"at τ = {tau:g} the likeliest, {likeliest[tau]!r}, has "
                       f"{number(distributions[tau].max())} and the {len(order)} shown together "
                       f"{number(distributions[tau][order].sum())}" for tau in temperatures)
     return describe(fig, f"Grouped bar chart of the probability of each of the {len(order)} likeliest next characters "
@@ -412,12 +414,10 @@ def plot_text_units(params: LSTMParams, vocab: CharVocab, text: str, units, widt
     for ax, (label, j) in zip(axes[:, 0], units):
         s = trace.s[:, j]
         limit = nice_limit(symmetric_limit(s))
-        TextColors(ax, text, width=width, title=f"{label}: cell state $S_t$ after each character").update(
-            s, kind="state", limit=limit, label="$S_t$")
-        high, low = int(np.argmax(s)), int(np.argmin(s))
-        summary.append(f"{label}: S_t from {number(s[low])} (at {_shown_char(text[low])!r}, character {low + 1}) "
-                       f"to {number(s[high])} (at {_shown_char(text[high])!r}, character {high + 1}), "
-                       f"colours on ±{number(limit)}")
+        panel = TextColors(ax, text, width=width, title=f"{label}: cell state $S_t$ after each character")
+        data = TextValues(s, kind="state", limit=limit, label="$S_t$")
+        panel.update(data)
+        summary.append(f"{label}: S_t {panel.describe(data)}, colours on ±{number(limit)}")
     lines = text.split("\n")
     return describe(fig, f"The passage of {len(text)} characters in {len(lines)} lines, beginning "
                          f"{text[:40]!r}, shown {len(units)} times; in each copy every character's background is "
@@ -431,13 +431,13 @@ def plot_scalar_graph(settings):
     shown = []
     for ax, (s, o, f) in zip(np.atleast_1d(axes), settings):
         graph = ScalarGraphDiagram(ax)
-        grads = graph.update(s, o, f)
-        ax.set_title(f"s = {s}, o = {o}, f = {f}:  ∂L/∂s = {grads['s']:.2f}")
-        shown.append(f"at s = {s}, o = {o}, f = {f}, ∂L/∂s = {grads['s']:.2f}")
+        graph.update((s, o, f))
+        shown.append(graph.describe((s, o, f)))
     fig.tight_layout()
     return describe(fig, "Diagram of the graph t = tanh s, h = o·t, n = f·s, L = h + n, each node with its value and "
                          "gradient and each edge as wide as the gradient flowing back along it: s reaches L along two "
-                         f"paths, through h and through n, and ∂L/∂s is their sum, o·(1 - t²) + f. {'; '.join(shown).capitalize()}.")
+                         "paths, through h and through n, and ∂L/∂s is their sum, o·(1 - t²) + f. "
+                         f"At {'; at '.join(shown)}.")
 
 
 def plot_gradcheck(errors: dict[str, float], threshold: float = 1e-7, title: str | None = None):
@@ -457,7 +457,8 @@ def plot_gradcheck(errors: dict[str, float], threshold: float = 1e-7, title: str
     passed = int(np.sum(values < threshold))
     return describe(fig, f"Bar chart, on a log scale, of the relative error between the backward pass and finite "
                          f"differences for {', '.join(names)}, with the pass line at {threshold:.0e}: {passed} of "
-                         f"{len(names)} below it; the largest is {number(values.max())}, for {names[int(np.argmax(values))]}.")
+                         f"{len(names)} below it; the largest is {number(values.max())}, for "
+                         f"{names[int(np.argmax(values))]}.")
 
 
 def plot_backward_step(grads=None, dh_loss=None, title: str | None = None):

@@ -10,6 +10,8 @@ Traces and gradients are those of :func:`~lstm_core.sequence.lstm_forward` and
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from ..params import GATE_ORDER, gate_slice, init_params
@@ -96,7 +98,16 @@ def gradient_decay(T: int = 100, keep_bias: float = 0.0, scale: float = 1.0, hid
     - ``rnn``: the RNN's ``‖δh_t‖``;
     - ``carousel``: ``‖δS_T ⊙ f_T ⊙ f_{T-1} ⊙ … ⊙ f_{t+1}‖``, what path 2 alone would carry
       back: the constant error carousel, without the feedback of path 1.
+
+    Each setting is computed once and kept (the last 256): a slider that comes back to a
+    setting gets its curves at once. The arrays returned are the caller's own copies.
     """
+    curves = _gradient_decay(T, keep_bias, scale, hidden_size, input_size, seed, input_scale)
+    return {key: values.copy() for key, values in curves.items()}
+
+
+@lru_cache(maxsize=256)
+def _gradient_decay(T, keep_bias, scale, hidden_size, input_size, seed, input_scale) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(seed)
     x = input_scale * rng.standard_normal((T, input_size))
     g = rng.standard_normal(hidden_size)

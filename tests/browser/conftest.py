@@ -57,10 +57,10 @@ def chromium_path() -> str | None:
     return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="session")
-def lab_server(tmp_path_factory):
-    """A JupyterLab server on a copy of notebooks/ (the stored notebooks are never touched)."""
-    home = tmp_path_factory.mktemp("lab")
+def start_lab(home: Path, hang_guard_s: float = HANG_GUARD_S) -> tuple[subprocess.Popen, str, object]:
+    """A JupyterLab server on a copy of notebooks/ in ``home`` (the stored notebooks are never
+    touched), with LAB_SETTINGS: ``(server, url, log file)``, once it answers. The tests and
+    benchmarks/bench_browser.py start it the same way; the caller stops it (``stop(server)``)."""
     shutil.copytree(ROOT / "notebooks", home / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     for name, values in LAB_SETTINGS.items():
         path = home / "settings" / name
@@ -77,10 +77,22 @@ def lab_server(tmp_path_factory):
         cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for_server(server, f"{url}/api", home / "server.log", HANG_GUARD_S)
+        wait_for_server(server, f"{url}/api", home / "server.log", hang_guard_s)
         # Warm up: the first request for kernel specs is slow on a fresh server, and a page
         # that opens a notebook before it returns asks which kernel to start.
-        urllib.request.urlopen(f"{url}/api/kernelspecs", timeout=HANG_GUARD_S).close()
+        urllib.request.urlopen(f"{url}/api/kernelspecs", timeout=hang_guard_s).close()
+    except BaseException:
+        stop(server)
+        log.close()
+        raise
+    return server, url, log
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory):
+    """A JupyterLab server on a copy of notebooks/, stopped at the end, even on failure."""
+    server, url, log = start_lab(tmp_path_factory.mktemp("lab"))
+    try:
         yield url
     finally:
         stop(server)
