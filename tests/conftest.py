@@ -75,25 +75,21 @@ TESTS = Path(__file__).resolve().parent
 
 # ------------------------------------------------------------- two workers
 # `make test` and `make check` run the tests in as many processes as the machine has cores
-# (pytest-xdist, `-n auto --dist loadgroup`): each group below runs in one worker, in order. A
-# group is a file, so that a file's fixtures are built once; a notebook's nbval cells share its
-# kernel, so they are one group; and the JupyterLab runs of the notebooks, the longest file by
-# far, are split in two, each with its own JupyterLab.
-LAB_RUNS = "browser/test_notebooks_in_jupyterlab.py"
+# (pytest-xdist, `-n auto --dist loadfile`): each file runs in one worker, in order, so its
+# fixtures are built once (pytest 9 leaves xdist's finer `loadgroup` no way to mark groups).
+# The longest files are sent first, so that the workers finish at about the same time; and a
+# test that runs its own work in parallel (the robustness runs, nbgrader's folders) runs it one
+# at a time in a worker, where the other core is already busy (course_tools.parallel_slots).
 _LONGEST_FIRST = {name: rank for rank, name in enumerate([
-    f"{LAB_RUNS}:0", f"{LAB_RUNS}:1", "test_jupyterhub.py", "test_robustness.py", "browser/test_site.py",
-    "test_grading.py", "notebooks/06_training.ipynb", "test_student_notebooks.py", "test_widgets.py"])}
+    "browser/test_notebooks_in_jupyterlab.py", "test_robustness.py", "test_grading.py", "test_jupyterhub.py",
+    "browser/test_site.py", "test_widgets.py", "test_student_notebooks.py", "test_layout.py"])}
 
 
 def _worker_group(item) -> str:
     try:
-        where = item.path.resolve().relative_to(TESTS).as_posix()
+        return item.path.resolve().relative_to(TESTS).as_posix()
     except ValueError:  # a notebook under nbval
-        where = item.path.resolve().relative_to(TESTS.parent).as_posix()
-    callspec = getattr(item, "callspec", None)
-    if where == LAB_RUNS and callspec and "path" in callspec.params:
-        return f"{LAB_RUNS}:{callspec.indices['path'] % 2}"
-    return where
+        return item.path.resolve().relative_to(TESTS.parent).as_posix()
 
 
 
@@ -124,8 +120,7 @@ def pytest_collection_modifyitems(config, items):
             names |= set(FIXTURE_MARKS.get(fixture, ()))
         for name in sorted(names):
             item.add_marker(name)
-        item.add_marker(pytest.mark.xdist_group(_worker_group(item)))
-    # The longest groups first, so that two workers finish at about the same time.
+    # The longest files first, so that two workers finish at about the same time.
     items.sort(key=lambda item: _LONGEST_FIRST.get(_worker_group(item), len(_LONGEST_FIRST)))
     # A rule for a test that was renamed would silently put it back in the fast loop: say so.
     modules = {item.path.resolve(): item.module for item in items if getattr(item, "module", None)}

@@ -2,6 +2,7 @@
 runs, and starting and stopping a local server."""
 
 import importlib
+import os
 import socket
 import subprocess
 import sys
@@ -73,3 +74,9 @@ def stop(server: subprocess.Popen, timeout_s: float = 15) -> None:
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait(timeout=timeout_s)
+
+
+def parallel_slots() -> int:
+    """How many processes a test may run at once: one in a pytest-xdist worker (the other cores
+    run the other workers), one per core otherwise."""
+    return 1 if os.environ.get("PYTEST_XDIST_WORKER") else max(1, os.cpu_count() or 1)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from course_tools import ONE_BLAS_THREAD, load_tool
+from course_tools import ONE_BLAS_THREAD, load_tool, parallel_slots
 
 from lstm_core import checks
 
@@ -332,7 +332,7 @@ def round_trips(tmp_path_factory) -> dict[str, RoundTrip]:
     if not (BIN / "nbgrader").exists() or shutil.which("alembic", path=str(BIN)) is None:
         pytest.skip(f"nbgrader's command line (nbgrader, alembic) is not in {BIN}")
     base = tmp_path_factory.mktemp("nbgrader")
-    workers = max(1, min(len(ROUND_TRIP), os.cpu_count() or 1))
+    workers = max(1, min(len(ROUND_TRIP), parallel_slots()))
     with ThreadPoolExecutor(workers) as pool:
         futures = {lesson.stem: pool.submit(round_trip, lesson, base / lesson.stem) for lesson in ROUND_TRIP}
     return {stem: future for stem, future in futures.items()}

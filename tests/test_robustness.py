@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 import pytest
-from course_tools import ONE_BLAS_THREAD
+from course_tools import ONE_BLAS_THREAD, parallel_slots
 
 ROOT = Path(__file__).resolve().parent.parent
 # LSTM_CORE_NOISE_NOTEBOOKS=05,06 limits the runs to the notebooks whose names start so.
@@ -89,12 +89,13 @@ class _Run:
 
 @pytest.fixture(scope="module")
 def perturbed_runs(tmp_path_factory, calibration):
-    """``{seed: (returncode, pytest's output, the noise log)}``, two runs at a time (two cores)."""
+    """``{seed: (returncode, pytest's output, the noise log)}``, two runs at a time (two cores), or
+    one at a time in a pytest-xdist worker (the other core runs the other worker)."""
     tmp_path = tmp_path_factory.mktemp("robustness")
     results, pending, running = {}, list(NOISE_SEEDS), {}
     try:
         while pending or running:
-            while pending and len(running) < 2:
+            while pending and len(running) < min(2, parallel_slots()):
                 seed = pending.pop(0)
                 running[seed] = _Run(seed, tmp_path)
             seed, run = running.popitem()
