@@ -1,3 +1,4 @@
+import re
 import time
 import warnings
 from pathlib import Path
@@ -75,21 +76,45 @@ TESTS = Path(__file__).resolve().parent
 
 # ------------------------------------------------------------- two workers
 # `make test` and `make check` run the tests in as many processes as the machine has cores
-# (pytest-xdist, `-n auto --dist loadfile`): each file runs in one worker, in order, so its
-# fixtures are built once (pytest 9 leaves xdist's finer `loadgroup` no way to mark groups).
-# The longest files are sent first, so that the workers finish at about the same time; and a
-# test that runs its own work in parallel (the robustness runs, nbgrader's folders) runs it one
-# at a time in a worker, where the other core is already busy (course_tools.parallel_slots).
+# (pytest-xdist, `-n auto`), with the scheduler below: each group of tests runs in one worker,
+# in order, so its fixtures are built once. A group is a file, except the JupyterLab runs of
+# the notebooks, the longest file by far, which are split in two (each half starts its own
+# JupyterLab). The longest groups are sent first, so the workers finish at about the same
+# time; and a test that runs its own work in parallel (the robustness runs, nbgrader's
+# folders) runs it one at a time in a worker, where the other core is already busy
+# (course_tools.parallel_slots).
+LAB_RUNS = "browser/test_notebooks_in_jupyterlab.py"
 _LONGEST_FIRST = {name: rank for rank, name in enumerate([
-    "browser/test_notebooks_in_jupyterlab.py", "test_robustness.py", "test_grading.py", "test_jupyterhub.py",
+    f"{LAB_RUNS}:0", f"{LAB_RUNS}:1", "test_robustness.py", "test_grading.py", "test_jupyterhub.py",
     "browser/test_site.py", "test_widgets.py", "test_student_notebooks.py", "test_layout.py"])}
 
 
+def _group_of(nodeid: str) -> str:
+    """A test's group, from its node id: its file under tests/ (a notebook: its path), with
+    the JupyterLab runs split by the notebook's number, even or odd."""
+    path, _, rest = nodeid.partition("::")
+    where = path[len("tests/"):] if path.startswith("tests/") else path
+    run = re.search(r"\[(\d+)_", rest)
+    if where == LAB_RUNS:  # the slideshow test joins the lighter half, the odd notebooks
+        return f"{where}:{int(run.group(1)) % 2 if run else 1}"
+    return where
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class CourseScheduling(LoadScopeScheduling):
+        """xdist's scheduling by scope, with the groups above as the scopes."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return _group_of(nodeid)
+
+    return CourseScheduling(config, log)
+
+
 def _worker_group(item) -> str:
-    try:
-        return item.path.resolve().relative_to(TESTS).as_posix()
-    except ValueError:  # a notebook under nbval
-        return item.path.resolve().relative_to(TESTS.parent).as_posix()
+    return _group_of(item.nodeid)
 
 
 

@@ -36,8 +36,9 @@ EXTRAS = {"lab": ("lab",), "notebooks": ("lab",), "exercises": ("lab",), "site":
           "bench": ("lab", "test", "grade"), "grading": ("lab", "grade"),
           "test": ("lab", "test", "grade"), "check": ("lab", "test", "grade")}
 FAST = "not slow and not notebooks and not browser"
-#: one pytest worker per core, each running whole files (tests/conftest.py sends the longest first)
-WORKERS = ["-n", "auto", "--dist", "loadfile"]
+#: one pytest worker per core; tests/conftest.py's scheduler gives each a whole group (a file, or
+#: half the JupyterLab runs), the longest first
+WORKERS = ["-n", "auto"]
 #: with a worker per core, each kernel and test gets one BLAS thread: two workers whose BLAS each
 #: start a thread per core run several times slower than with one thread each (numpy's results do
 #: not depend on it: tests/test_robustness.py holds the notebooks to their outputs either way)
