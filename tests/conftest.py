@@ -93,9 +93,9 @@ def _group_of(nodeid: str) -> str:
     """A test's group, from its node id: its file under tests/ (a notebook: its path), with
     the JupyterLab runs split by the notebook's number, even or odd."""
     path, _, rest = nodeid.partition("::")
-    where = path[len("tests/"):] if path.startswith("tests/") else path
-    run = re.search(r"\[(\d+)_", rest)
+    where = path.removeprefix("tests/")
     if where == LAB_RUNS:  # the slideshow test joins the lighter half, the odd notebooks
+        run = re.search(r"\[(\d+)_", rest)
         return f"{where}:{int(run.group(1)) % 2 if run else 1}"
     return where
 
@@ -111,11 +111,6 @@ def pytest_xdist_make_scheduler(config, log):
             return _group_of(nodeid)
 
     return CourseScheduling(config, log)
-
-
-def _worker_group(item) -> str:
-    return _group_of(item.nodeid)
-
 
 
 def _rule_matches(rule, item) -> bool:
@@ -145,8 +140,8 @@ def pytest_collection_modifyitems(config, items):
             names |= set(FIXTURE_MARKS.get(fixture, ()))
         for name in sorted(names):
             item.add_marker(name)
-    # The longest files first, so that two workers finish at about the same time.
-    items.sort(key=lambda item: _LONGEST_FIRST.get(_worker_group(item), len(_LONGEST_FIRST)))
+    # The longest groups first, so that two workers finish at about the same time.
+    items.sort(key=lambda item: _LONGEST_FIRST.get(_group_of(item.nodeid), len(_LONGEST_FIRST)))
     # A rule for a test that was renamed would silently put it back in the fast loop: say so.
     modules = {item.path.resolve(): item.module for item in items if getattr(item, "module", None)}
     for where, name, _ in MARKS:

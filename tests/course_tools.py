@@ -38,7 +38,8 @@ def contrast(one, other) -> float:
 # Runs that share the machine's two cores (the two noise seeds, two nbgrader course folders)
 # each get one BLAS thread. OpenBLAS otherwise starts a thread per core in every process,
 # and four busy threads on two cores made the two robustness runs take 93 s instead of 50 s.
-ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# The same setting make test gives every test (tools/__main__.py), defined there once.
+ONE_BLAS_THREAD = load_tool("__main__").ONE_BLAS_THREAD
 
 
 def free_port() -> int:

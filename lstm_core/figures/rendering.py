@@ -136,12 +136,7 @@ class BlitRenderer:
         changed = [ax for ax in self.figure.axes if self._state.get(ax) != state[ax]]
         if full or self._background is None or not self._repaint(changed):
             self.canvas.draw()  # everything but the animated layers
-            renderer = self.canvas.get_renderer()
-            self._boxes = {ax: ax.get_tightbbox(renderer).padded(PAD) for ax in self.figure.axes}
-        elif changed:
-            self._boxes.update({ax: self._box(ax) for ax in changed})
-        else:
-            self.canvas.restore_region(self._background)
+            self._boxes = {ax: self._box(ax) for ax in self.figure.axes}
         if full or changed or self._background is None:
             self._background = self.canvas.copy_from_bbox(self.figure.bbox)
             self._palette = None
@@ -153,13 +148,12 @@ class BlitRenderer:
         return ax.get_tightbbox(self.canvas.get_renderer()).padded(PAD)
 
     def _repaint(self, changed) -> bool:
-        """Repaint the ``changed`` axes alone over the still picture; False (nothing done) if one
-        of them reaches into an axes that is not repainted: then only a full draw is exact."""
-        if not changed:
-            return True
-        areas = [Bbox.union([self._box(ax), self._boxes[ax]]) for ax in changed]
+        """Restore the still picture and repaint the ``changed`` axes alone over it; False (nothing
+        done) if one of them reaches into an axes that is not repainted: then only a full draw is exact."""
+        now = {ax: self._box(ax) for ax in changed}
+        areas = [Bbox.union([now[ax], self._boxes[ax]]) for ax in changed]
         for ax in self.figure.axes:
-            if ax not in changed and any(self._boxes[ax].overlaps(area) for area in areas):
+            if ax not in now and any(self._boxes[ax].overlaps(area) for area in areas):
                 return False
         self.canvas.restore_region(self._background)
         width, height = self.canvas.get_width_height()
@@ -170,6 +164,7 @@ class BlitRenderer:
         renderer = self.canvas.get_renderer()
         for ax in changed:
             ax.draw(renderer)
+        self._boxes.update(now)
         return True
 
     def png(self) -> bytes:
