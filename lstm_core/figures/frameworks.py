@@ -32,6 +32,7 @@ from ..layouts import gru_to_torch, to_torch
 from ..lessons.measures import gradient_decay
 from ..params import LSTMParams, init_params
 from ..sequence import lstm_forward
+from . import alt_text
 from .alt_text import describe, power_of_ten
 from .decay_panels import sci
 from .diagram import BOX_Y, GATE_X, PLUS_X, RIGHT, S_Y, CellDiagram
@@ -96,10 +97,7 @@ def plot_name_map():
     parts = "; ".join(f"{_plain(NAMES[name][0])}: " + ", ".join(f"{_plain(text)} in {who}" for text, who in
                                                                NAMES[name][1:]) for name in NAMES)
     orders = "; ".join(f"{who} {order}" for who, order in ORDERS)
-    return describe(fig, "Diagram of one LSTM cell (x_t and h_{t-1} feed the candidate and the gates i, f, o; S_t = "
-                         "a ⊙ i + f ⊙ S_{t-1}; h_t = o ⊙ tanh(S_t)), each part labelled with our name and the names "
-                         f"of Olah (2015), CS231n, PyTorch and Keras. {parts}. The four gate blocks of the weights, "
-                         f"in order: {orders}.")
+    return describe(fig, alt_text.name_map(parts, orders))
 
 
 # ------------------------------------------------------------ the same numbers as PyTorch
@@ -343,10 +341,7 @@ def plot_gate_products(runs: list[dict]):
     fig.suptitle("how far back the gradient of $L = g \\cdot h_T$ reaches: the product of $f$ and the product of $z$")
     fig.tight_layout()
     shown = "; ".join(" ".join(panel.describe(curves) for panel in panels) for panels, curves in drawn)
-    return describe(fig, f"Log-scale line charts, one row per setting, against the distance back from the loss: left "
-                         f"the LSTM's ‖δS_t‖ (solid) and what path 2 alone carries, the product of keep gates f "
-                         f"(dotted); right the GRU's ‖δh_t‖ (solid) and what its direct path alone carries, the "
-                         f"product of update gates z (dotted), each relative to its size at the last step. {shown}.")
+    return describe(fig, alt_text.gate_products(shown))
 
 
 @styled

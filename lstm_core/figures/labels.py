@@ -50,6 +50,14 @@ assert tuple(GATES) == GATE_ORDER
 TEXT_QUANTITIES = {"s": Label("cell state $S_t$", "cell state S"), "f": Label("gate value", "keep gate f"),
                    "i": Label("gate value", "input gate i"), "o": Label("gate value", "output gate o")}
 
+#: the gradients of one backward step (:func:`~lstm_core.lessons.measures.backward_step_sizes`'s keys), in words
+STEP_GRADS = {
+    "dh_loss": "g_t", "dh_next": "δh_next", "dh": "δh_t", "ds_via_h": "path 1", "ds_via_next": "path 2", "ds": "δS_t",
+    **{f"d{g}": f"δ{g}_t" for g in GATE_ORDER}, **{f"dz_{g}": f"δZ_{g}" for g in GATE_ORDER},
+    "dI": "δI_t", "dx": "δx_t", "dh_prev": "W_hᵀ δZ_t", "ds_prev": "δS_t ⊙ f_t",
+    "dW": "this step's share of δW", "db": "this step's share of δb",
+}
+
 #: every stepper control's label (its ``description``)
 CONTROLS = {
     "t": "step t", "play": "play", "mode": "model", "unit": "unit", "scale": "W scale ×", "loss": "loss",
@@ -57,4 +65,4 @@ CONTROLS = {
     "s": "s", "o": "o", "f": "f",
 }
 
-__all__ = ["CONTROLS", "DECAY", "GATES", "GATE_PRODUCTS", "Label", "PATHS", "TEXT_QUANTITIES"]
+__all__ = ["CONTROLS", "DECAY", "GATES", "GATE_PRODUCTS", "Label", "PATHS", "STEP_GRADS", "TEXT_QUANTITIES"]

@@ -4,7 +4,8 @@ Each ``plot_*`` function makes a pyplot figure and returns it (the notebook then
 ``plt.show()``). Those that a stepper also shows are drawn, and described in words, by the
 stepper's panels (:class:`~lstm_core.figures.panel.Panel`); the numbers come from
 :mod:`lstm_core.lessons.measures`, the same functions the steppers in
-:mod:`lstm_core.figures.widgets` use.
+:mod:`lstm_core.figures.widgets` use. The functions here only draw: each figure's words
+are made by :mod:`lstm_core.figures.alt_text` (or its panels' ``describe``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from ..lessons.measures import (
 )
 from ..params import GATE_ORDER, LSTMParams
 from ..sequence import lstm_forward
-from .alt_text import describe, number
+from . import alt_text
+from .alt_text import describe
 from .backward_step import BackwardStepDiagram
 from .decay_panels import Decay, DecayCurves
 from .diagram import CellDiagram, CellState
@@ -45,16 +47,13 @@ from .scales import colour_limit, nice_limit, symmetric_limit
 from .style import DIVERGING, GATE_COLORS, PATH_COLORS, STATE_COLORS, WARNING_COLOR
 from .text_panels import TextColors, TextValues, labelled_units, shown_char, text_rows
 
-CELL_WORDS = ("the LSTM cell: x_t and h_{t-1} feed the candidate a (tanh) and the gates i, f, o (σ); "
-              "S_t = a ⊙ i + f ⊙ S_{t-1}, and h_t = o ⊙ tanh(S_t).")
-
 
 def plot_cell(values: dict[str, float] | None = None, title: str = "one LSTM cell at step t"):
     """The cell diagram alone, optionally with one unit's values; returns the Figure."""
     fig, ax = plt.subplots(figsize=(8, 4.6))
     diagram, data = CellDiagram(ax, title=title), CellState(values, where="Values of one unit")
     diagram.update(data)
-    return describe(fig, f"Diagram of {CELL_WORDS}" + (f" {diagram.describe(data)}." if values else ""))
+    return describe(fig, alt_text.cell(diagram.describe(data) if values else None))
 
 
 def plot_forward_steps(trace, steps=(1, 4, 8, 12), unit: int = 0):
@@ -68,8 +67,7 @@ def plot_forward_steps(trace, steps=(1, 4, 8, 12), unit: int = 0):
         shown.append(diagram.describe(data))
     fig.suptitle(f"the forward pass of unit {unit + 1}, four steps of the sequence")
     fig.tight_layout()
-    return describe(fig, f"Four diagrams of {CELL_WORDS} They show unit {unit + 1}'s values at steps "
-                         f"{', '.join(map(str, steps))}: {'; '.join(shown)}.")
+    return describe(fig, alt_text.forward_steps(unit, steps, shown))
 
 
 def plot_forward_history(trace, unit: int = 0):
@@ -95,10 +93,7 @@ def plot_gradient_paths(grads, steps=(12, 8, 4, 1)):
         shown.append(diagram.describe(data))
     fig.suptitle("the gradient into $S_t$: path 1 (through $h_t$) + path 2 (from $S_{t+1}$)")
     fig.tight_layout()
-    sizes = "; ".join(shown)
-    return describe(fig, "Four diagrams of the LSTM cell in the backward pass, the arrows as wide as the gradient "
-                         "they carry, on one scale: path 1 reaches S_t through h_t, path 2 from S_{t+1} through the "
-                         f"next keep gate, and δS_t is their sum. Sizes over the units: {sizes}.")
+    return describe(fig, alt_text.gradient_paths(shown))
 
 
 def plot_gradient_flow(grads, title: str | None = None):
@@ -137,8 +132,7 @@ def plot_gate_gradient_steps(grads, steps=(12, 8, 4, 1)):
     fig.suptitle("$\\delta Z_t = [\\delta Z_a, \\delta Z_i, \\delta Z_f, \\delta Z_o]$ of every unit")
     fig.supxlabel(f"in each group, units 1 … {H} from left to right", fontsize=11)
     fig.tight_layout()
-    return describe(fig, f"Bar charts of δZ_t for every unit, grouped by gate block a, i, f, o, at steps "
-                         f"{', '.join(map(str, steps))}, on one scale: {'; '.join(shown)}.")
+    return describe(fig, alt_text.gate_gradient_steps(steps, shown))
 
 
 def plot_keep_bias_sweep(biases, norms, slopes):
@@ -161,14 +155,7 @@ def plot_keep_bias_sweep(biases, norms, slopes):
     right.set_ylabel("$\\max\\; f(1-f)$")
     right.set_title("the keep gate's slope")
     fig.tight_layout()
-    biases, norms, slopes = np.asarray(biases), np.asarray(norms), np.asarray(slopes)
-    keep = norms[:, GATE_ORDER.index("f")]  # ‖δZ_f‖ at each bias
-    return describe(fig, f"Two line charts against the keep-gate bias b_f from {number(biases[0])} to "
-                         f"{number(biases[-1])}. Left, on a log scale, the size of each gate block's δZ: δZ_f goes "
-                         f"from {number(keep[0])} to {number(keep[-1])}, largest {number(keep.max())} at b_f = "
-                         f"{number(biases[int(np.argmax(keep))])}. "
-                         f"Right, the keep gate's largest slope f(1 - f), at most 1/4: from {number(slopes[0])} "
-                         f"through {number(slopes.max())} to {number(slopes[-1])}.")
+    return describe(fig, alt_text.keep_bias_sweep(biases, norms, slopes))
 
 
 def plot_weight_accumulation(trace, grads, steps=(12, 8, 4, 1)):
@@ -186,13 +173,7 @@ def plot_weight_accumulation(trace, grads, steps=(12, 8, 4, 1)):
         ax.set_title(f"sum over t = {t} … {len(running)}" if t > 1 else "all steps: $\\delta W$")
     fig.colorbar(image, ax=axes, fraction=0.03, label="entry of the sum")
     fig.suptitle("$\\delta W = \\sum_t \\delta Z_t I_t^\\top$, accumulated from t = T down to 1")
-    row, column = np.unravel_index(int(np.argmax(np.abs(running[0]))), running[0].shape)
-    part = f"x_t column {column + 1}" if column < D else f"h_{{t-1}} column {column - D + 1}"
-    return describe(fig, f"Four heat maps of the running sum of δZ_t I_tᵀ, red positive and blue negative, rows in "
-                         f"gate blocks a, i, f, o and columns split into x_t and h_{{t-1}}: the sum over steps "
-                         f"{', '.join(f'{t} to {len(running)}' for t in steps)}. Only the last, over every step, is "
-                         f"δW. Its largest entry in size is {number(running[0][row, column])}, in block "
-                         f"{GATE_ORDER[row // H]}, {part}.")
+    return describe(fig, alt_text.weight_accumulation(running, steps, D))
 
 
 def plot_loss_curve(losses, title: str = "training loss"):
@@ -204,10 +185,7 @@ def plot_loss_curve(losses, title: str = "training loss"):
     ax.set_ylabel("mean squared error")
     ax.set_title(title)
     fig.tight_layout()
-    losses = np.asarray(losses, dtype=float)
-    return describe(fig, f"Line chart of the training loss over {len(losses)} optimizer steps, on a log scale: "
-                         f"from {number(losses[0])} at the start to {number(np.mean(losses[-10:]))} at the end "
-                         "(mean of the last ten steps).")
+    return describe(fig, alt_text.loss_curve(losses))
 
 
 def plot_predictions(x, y, before, after, title: str = "one held-out sequence"):
@@ -224,11 +202,7 @@ def plot_predictions(x, y, before, after, title: str = "one held-out sequence"):
     ax.set_title(title)
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     fig.tight_layout()
-    y, before, after = (np.asarray(v, dtype=float) for v in (y, before, after))
-    return describe(fig, f"Chart of one sequence of {len(steps)} steps: the input x_t, the target y_t, and the "
-                         "network's output before and after training. The mean distance from the target is "
-                         f"{number(np.mean(np.abs(before - y)))} before training and "
-                         f"{number(np.mean(np.abs(after - y)))} after.")
+    return describe(fig, alt_text.predictions(y, before, after))
 
 
 def plot_gradient_decay(runs: dict[str, dict], title: str | None = None):
@@ -246,10 +220,7 @@ def plot_gradient_decay(runs: dict[str, dict], title: str | None = None):
     fig.suptitle(title or "how far back the gradient of $L = g \\cdot h_T$ reaches")
     fig.legend(handles=list(panel.lines.values()), loc="lower center", ncol=4, frameon=False, fontsize=11)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
-    return describe(fig, f"Log-scale line charts, one per setting, of how the gradient's size changes with the "
-                         f"distance back from the last of {T} steps, each relative to its size at the last step: the "
-                         f"LSTM's δS_t, what path 2 alone (the product of keep gates) would carry, and the LSTM's and "
-                         f"the RNN's δh_t, as powers of ten. {'; '.join(ends)}.")
+    return describe(fig, alt_text.gradient_decay(T, ends))
 
 
 def plot_training_curves(curves: dict[str, list[float]], title: str = "training loss", ylabel: str = "loss",
@@ -297,20 +268,7 @@ def plot_training_curves(curves: dict[str, list[float]], title: str = "training 
     else:
         ax.legend(frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
     fig.tight_layout()
-    summary = "; ".join(f"{label}: from {number(np.asarray(values, dtype=float)[:10].mean())} to "
-                        f"{number(np.asarray(values, dtype=float)[-10:].mean())}"
-                        + (f", {int(np.sum(np.asarray(values, dtype=float) > line[0]))} steps above the line"
-                           if line is not None and smooth > 1 else "")
-                        for label, values in curves.items())
-    summary += "".join(f"; {label}: from {number(values[0])} at step {steps[0]} to {number(values[-1])} at step "
-                       f"{steps[-1]}" for label, (steps, values) in (marks or {}).items())
-    parts = [f"Line chart of {ylabel} against optimizer step" + (", on a log scale" if log else ""),
-             f"a line for each of {len(curves)} runs" if len(curves) > 1 else "one line"]
-    if smooth > 1:
-        parts.append(f"each step faint and a running mean of {smooth} steps over it")
-    if line:
-        parts.append(f"with a dashed line for the {line[1]} at {number(line[0])}")
-    return describe(fig, f"{', '.join(parts)}. Means of the first and the last ten steps: {summary}.")
+    return describe(fig, alt_text.training_curves(curves, ylabel, log, smooth, line, marks or {}))
 
 
 def plot_runs(groups: dict[str, list], title: str = "training loss", ylabel: str = "loss",
@@ -355,15 +313,7 @@ def plot_runs(groups: dict[str, list], title: str = "training loss", ylabel: str
     ax.set_title(title, pad=14)
     ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     fig.tight_layout()
-    summary = []
-    for label, runs in groups.items():
-        stopped = sum(len(run) < longest for run in runs)
-        ends = [float(np.median(np.asarray(run, dtype=float)[-30:])) for run in runs if len(run) == longest]
-        summary.append(f"{label}: {stopped} of {len(runs)} runs stopped early"
-                       + (f", the others ended near {number(np.median(ends))} (median)" if ends else ""))
-    return describe(fig, f"Log-scale line chart of {ylabel} against optimizer step for several runs per setting, "
-                         f"each run a thin line and the setting's median a thick one; an × marks where a run stopped "
-                         f"because a gradient overflowed. Per setting: {'; '.join(summary)}.")
+    return describe(fig, alt_text.runs(groups, ylabel))
 
 
 def plot_temperatures(distributions: dict[float, np.ndarray], characters, top: int = 8,
@@ -389,13 +339,7 @@ def plot_temperatures(distributions: dict[float, np.ndarray], characters, top: i
     ax.set_title(title)
     ax.legend(frameon=False)
     fig.tight_layout()
-    likeliest = {tau: shown_char(characters[int(np.argmax(distributions[tau]))]) for tau in temperatures}
-    peaks = "; ".join(f"at τ = {tau:g} the likeliest, {likeliest[tau]!r}, has "
-                      f"{number(distributions[tau].max())} and the {len(order)} shown together "
-                      f"{number(distributions[tau][order].sum())}" for tau in temperatures)
-    return describe(fig, f"Grouped bar chart of the probability of each of the {len(order)} likeliest next characters "
-                         f"at temperatures {', '.join(f'{tau:g}' for tau in temperatures)}: the lower the temperature, "
-                         f"the more the probability piles onto the likeliest characters. {peaks.capitalize()}.")
+    return describe(fig, alt_text.temperatures(distributions, [shown_char(c) for c in characters], order))
 
 
 def plot_text_units(params: LSTMParams, vocab: CharVocab, text: str, units, width: int = 60):
@@ -417,12 +361,8 @@ def plot_text_units(params: LSTMParams, vocab: CharVocab, text: str, units, widt
         panel = TextColors(ax, text, width=width, title=f"{label}: cell state $S_t$ after each character")
         data = TextValues(s, kind="state", limit=limit, label="$S_t$")
         panel.update(data)
-        summary.append(f"{label}: S_t {panel.describe(data)}, colours on ±{number(limit)}")
-    lines = text.split("\n")
-    return describe(fig, f"The passage of {len(text)} characters in {len(lines)} lines, beginning "
-                         f"{text[:40]!r}, shown {len(units)} times; in each copy every character's background is "
-                         f"coloured by one unit's cell state after reading it, blue below 0, white at 0, red above. "
-                         f"{'; '.join(summary)}.")
+        summary.append((label, panel.describe(data), limit))
+    return describe(fig, alt_text.text_units(text, summary))
 
 
 def plot_scalar_graph(settings):
@@ -434,10 +374,7 @@ def plot_scalar_graph(settings):
         graph.update((s, o, f))
         shown.append(graph.describe((s, o, f)))
     fig.tight_layout()
-    return describe(fig, "Diagram of the graph t = tanh s, h = o·t, n = f·s, L = h + n, each node with its value and "
-                         "gradient and each edge as wide as the gradient flowing back along it: s reaches L along two "
-                         "paths, through h and through n, and ∂L/∂s is their sum, o·(1 - t²) + f. "
-                         f"At {'; at '.join(shown)}.")
+    return describe(fig, alt_text.scalar_graph(shown))
 
 
 def plot_gradcheck(errors: dict[str, float], threshold: float = 1e-7, title: str | None = None):
@@ -454,11 +391,7 @@ def plot_gradcheck(errors: dict[str, float], threshold: float = 1e-7, title: str
     ax.set_ylabel("relative error")
     ax.set_title(title or "backward pass vs finite differences")
     fig.tight_layout()
-    passed = int(np.sum(values < threshold))
-    return describe(fig, f"Bar chart, on a log scale, of the relative error between the backward pass and finite "
-                         f"differences for {', '.join(names)}, with the pass line at {threshold:.0e}: {passed} of "
-                         f"{len(names)} below it; the largest is {number(values.max())}, for "
-                         f"{names[int(np.argmax(values))]}.")
+    return describe(fig, alt_text.gradcheck(errors, threshold))
 
 
 def plot_backward_step(grads=None, dh_loss=None, title: str | None = None):
@@ -478,25 +411,7 @@ def plot_backward_step(grads=None, dh_loss=None, title: str | None = None):
     if sizes:
         default += "  (‖·‖: norm over the units)"
     BackwardStepDiagram(ax, title=title or default).show_sizes(sizes)
-    text = ("Flow diagram of one backward step t, read from right to left. Arriving from the right: g_t from the "
-            "loss and δh_next from step t+1, summed into δh_t = g_t + δh_next; and path 2, δS_{t+1} ⊙ f_{t+1}, "
-            "from step t+1 through its keep gate. δh_t reaches S_t along path 1, as "
-            "δh_t ⊙ o_t ⊙ (1 - tanh²(S_t)); the two paths add up to δS_t. From δS_t: δa_t = δS_t ⊙ i_t, "
-            "δi_t = δS_t ⊙ a_t, δf_t = δS_t ⊙ S_{t-1}; from δh_t: δo_t = δh_t ⊙ tanh(S_t). Each, times the slope "
-            "of its activation, is one block of δZ_t: δZ_a = δa_t ⊙ (1 - a_t²), δZ_i = δi_t ⊙ i_t(1 - i_t), "
-            "δZ_f = δf_t ⊙ f_t(1 - f_t), δZ_o = δo_t ⊙ o_t(1 - o_t). δZ_t goes two ways: δI_t = Wᵀ δZ_t, split "
-            "into δx_t (down, to the input) and its last H entries, W_hᵀ δZ_t, handed back to step t-1 as its "
-            "δh_next; and "
-            "δW += δZ_t I_tᵀ, δb += δZ_t, summed over every step. δS_t ⊙ f_t is handed back to step t-1 as its "
-            "path 2.")
-    if sizes:
-        names = {"dh_loss": "g_t", "dh_next": "δh_next", "dh": "δh_t", "ds_via_h": "path 1", "ds_via_next": "path 2",
-                 "ds": "δS_t", **{f"d{g}": f"δ{g}_t" for g in GATE_ORDER}, **{f"dz_{g}": f"δZ_{g}" for g in GATE_ORDER},
-                 "dI": "δI_t", "dx": "δx_t", "dh_prev": "W_hᵀ δZ_t", "ds_prev": "δS_t ⊙ f_t",
-                 "dW": "this step's share of δW", "db": "this step's share of δb"}
-        text += " Norms over the units (and the batch) of one real step: " + ", ".join(
-            f"{name} {number(sizes[key])}" for key, name in names.items() if key in sizes) + "."
-    return describe(fig, text)
+    return describe(fig, alt_text.backward_step(sizes))
 
 
 __all__ = [
