@@ -67,7 +67,9 @@ def start_lab(home: Path, hang_guard_s: float = HANG_GUARD_S) -> tuple[subproces
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
     port = free_port()
-    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+    # The students' server settings (tools/lab_config, as `make lab`): among them, prompt kernel websockets.
+    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(ROOT / "tools" / "lab_config"),
+           "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"), "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
     log = open(home / "server.log", "w")
     server = subprocess.Popen(

@@ -1,0 +1,27 @@
+"""JupyterLab's server for the course: kernel messages reach the browser without waiting.
+
+A slider's new figure goes from the kernel to the browser as a few websocket messages in a
+row (the kernel's "busy", the slider's echo, the image). By default the server's sockets
+use Nagle's algorithm: a small message that follows one the browser has not yet
+acknowledged waits for that acknowledgement, which the browser delays by up to 40 ms. Here
+that wait came with about half the presses of a slider's arrow key, and made the median
+key-to-image time of a figure that needs no drawing 51 ms instead of 18 ms
+(benchmarks/bench_browser.py). Setting TCP_NODELAY on each kernel's websocket sends every
+message at once.
+
+``make lab`` (tools/__main__.py), the JupyterHub of deploy/ and the browser tests and
+benchmark all read this file.
+"""
+
+from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+
+
+class PromptWebsocketConnection(ZMQChannelsWebsocketConnection):
+    """A kernel's websocket that sends each message as soon as it is written (TCP_NODELAY)."""
+
+    def connect(self):
+        self.websocket_handler.set_nodelay(True)
+        return super().connect()
+
+
+c.ServerApp.kernel_websocket_connection_class = PromptWebsocketConnection  # noqa: F821 - traitlets' config object
