@@ -9,7 +9,8 @@ without one: its first slider) and presses the arrow key PRESSES times, one pres
 the figure of the last one is painted. For each press the page records:
 
 - key: the ``keydown`` event;
-- image: the figure's ``<img>`` gets its new ``src`` (the kernel redrew and sent the PNG);
+- image: the figure's ``<img>`` gets its new ``src`` (the kernel redrew and sent the PNG),
+  or another ``<img>`` takes its place (a stepper with frames: the browser had the picture);
 - painted: the new image is decoded, and the frame after it has been painted
   (``requestAnimationFrame``, then a task after the paint).
 
@@ -46,23 +47,30 @@ FRAME_TIMEOUT_MS = 10_000  # one press's new figure
 
 # Installed on a stepper: records every key press and every new figure, with its times and bytes.
 RECORD = """(stepper) => {
-    const img = stepper.querySelector('img.widget-image');
     const log = {keys: [], frames: []};
+    let last = null;
     stepper.addEventListener('keydown', () => log.keys.push(performance.now()), true);
     const afterPaint = (then) => requestAnimationFrame(() => {
         const channel = new MessageChannel();
         channel.port1.onmessage = then;
         channel.port2.postMessage(null);
     });
-    new MutationObserver(() => {
-        const frame = {image: performance.now()}, src = img.src;
+    const check = () => {  // a stepper with frames swaps its <img> for another: a new element or a new src
+        const img = stepper.querySelector('img.widget-image');
+        if (!img || (last && last.img === img && last.src === img.src)) return;
+        const src = img.src, frame = {image: performance.now()};
+        last = {img, src};
         log.frames.push(frame);
         const painted = () => afterPaint(() => {
             frame.painted = performance.now();
             fetch(src).then(r => r.blob()).then(b => { frame.bytes = b.size; }, () => { frame.bytes = -1; });
         });
         img.decode().then(painted, painted);
-    }).observe(img, {attributes: true, attributeFilter: ['src']});
+    };
+    new MutationObserver(check).observe(stepper, {attributes: true, attributeFilter: ['src'], childList: true,
+                                                  subtree: true});
+    check();
+    log.frames = [];
     window.__frames = log;
 }"""
 RUN_STATE = """() => {
@@ -145,8 +153,8 @@ def _slider(stepper):
 def time_presses(page, stepper, presses: int) -> list[dict]:
     """Press the slider's arrow key ``presses`` times; each press's key, image and paint times, and bytes."""
     stepper.scroll_into_view_if_needed()
-    image = stepper.locator("img.widget-image")
-    page.wait_for_function("img => (img.getAttribute('src') || '').length > 0", arg=image.element_handle())
+    page.wait_for_function("s => (s.querySelector('img.widget-image')?.getAttribute('src') || '').length > 0",
+                           arg=stepper.element_handle())
     time.sleep(0.5)  # let the last figure of the run arrive before recording
     stepper.evaluate(RECORD)
     handle = _slider(stepper).locator(".noUi-handle").first

@@ -63,3 +63,112 @@ def test_the_picture_follows_the_controls_exactly():
         blitted = np.asarray(stepper.renderer.canvas.buffer_rgba()).copy()
         stepper.redraw(full=True)
         np.testing.assert_array_equal(blitted, np.asarray(stepper.renderer.canvas.buffer_rgba()))
+
+
+# ------------------------------------------------------------ frames: every step in the browser
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    from io import BytesIO
+
+    from PIL import Image
+
+    return np.asarray(Image.open(BytesIO(png)).convert("RGB"))
+
+
+def _framed():
+    """A stepper whose slider "x" the browser keeps as frames, with another control, "y"."""
+    figure = stepper_figure(4, 3)
+    controls = {"x": ipywidgets.IntSlider(value=1, min=1, max=4, description="x"),
+                "y": ipywidgets.IntSlider(value=0, min=0, max=2, description="y")}
+    panels = {"dot": Dot(figure.add_subplot())}
+    return FigureStepper(figure, controls, [["x", "y"]], panels,
+                         lambda setting: {"dot": setting["x"] + setting["y"] / 4}, ["dot"], frames="x")
+
+
+def test_frames_link_the_slider_to_a_stack_of_pictures_in_the_browser():
+    stepper = _framed()
+    frames = stepper.frames
+    assert stepper.children[-2] is frames.stack
+    assert frames.link.source == (stepper.controls["x"], "value")
+    assert frames.link.target == (frames.stack, "selected_index")
+    # the stack counts from 0, the slider from 1: index x shows the picture of x (index 0 never shows)
+    assert len(frames.stack.children) == 5 and frames.stack.children[1] is frames.image(1) is stepper.image
+    with pytest.raises(ValueError, match="frames must name one of the controls"):
+        FigureStepper(stepper_figure(4, 3), {}, [], {}, lambda setting: {}, [], frames="t")
+    below_zero = ipywidgets.IntSlider(value=0, min=-1, max=2)
+    with pytest.raises(ValueError, match="an IntSlider from 0 or more"):
+        FigureStepper(stepper_figure(4, 3), {"x": below_zero}, [], {}, lambda setting: {}, [], frames="x")
+
+
+def test_a_frame_is_never_a_picture_of_other_controls():
+    stepper = _framed()
+    frames, x = stepper.frames, stepper.controls["x"]
+    children = lambda: frames.stack.children[x.min:]  # noqa: E731 - the values 1 … 4
+    # before the kernel fills them, the other values show the one picture drawn
+    assert all(child is frames.image(1) for child in children())
+    stepper.fill_frames()
+    assert list(children()) == [frames.image(v) for v in range(1, 5)]
+    first = {v: bytes(frames.image(v).value) for v in frames.values}
+    stepper.controls["y"].value = 2  # every frame is now stale: all show the new picture of x = 1
+    assert bytes(frames.image(1).value) != first[1]
+    assert all(child is frames.image(1) for child in children())
+    x.value = 3  # drawn on demand, shown at its own index, and where a picture is stale: the last one drawn
+    assert frames.stack.children[3] is frames.image(3) is stepper.image
+    assert [frames.stack.children[v] for v in (2, 4)] == [frames.image(3)] * 2
+
+
+def test_filled_frames_are_the_pictures_the_slider_would_draw():
+    stepper, on_demand = _framed(), _framed()
+    for each in (stepper, on_demand):
+        each.controls["y"].value = 1
+    stepper.fill_frames()
+    assert stepper.readout_text == "x = 1.25, x² = 1.5625"  # filling leaves the panels and readout as they were
+    assert stepper.panels["dot"].point.get_xdata()[0] == 1.25
+    for v in stepper.frames.values:  # the other stepper draws each when its slider gets there
+        on_demand.controls["x"].value = v
+        assert bytes(stepper.frames.image(v).value) == bytes(on_demand.image.value), f"x = {v}"
+        np.testing.assert_array_equal(_pixels(stepper.frames.image(v).value), _pixels(on_demand.image.value))
+
+
+def test_the_kernel_fills_frames_only_while_no_cell_runs(monkeypatch):
+    """when_idle's steps run from the event loop, and wait while cells keep running."""
+    import asyncio
+
+    import IPython
+
+    from lstm_core.figures import frames
+
+    class Loop:  # a stand-in for the kernel's event loop: callbacks run when the test says
+        def __init__(self):
+            self.queue = []
+
+        def call_later(self, delay, callback, *args):
+            self.queue.append((callback, args))
+
+        def call_soon(self, callback, *args):
+            self.queue.append((callback, args))
+
+        def run_one(self):
+            callback, args = self.queue.pop(0)
+            callback(*args)
+
+    class Shell:
+        execution_count = 5
+
+    loop, shell, steps = Loop(), Shell(), []
+    monkeypatch.setattr(asyncio, "get_running_loop", lambda: loop)
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    assert frames.when_idle(lambda: steps.append(1) or len(steps) < 3)
+    shell.execution_count = 6  # a cell ran: the next tick only waits again
+    loop.run_one()
+    assert steps == [] and len(loop.queue) == 1
+    while loop.queue:
+        loop.run_one()
+    assert steps == [1, 1, 1]  # three steps, the last of which said it was done
+
+
+def test_no_kernel_no_idle_work():
+    from lstm_core.figures.frames import when_idle
+
+    assert when_idle(lambda: True) is False  # no running event loop here: nothing scheduled

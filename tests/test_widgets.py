@@ -43,7 +43,11 @@ def forward_and_back(T=12, scale=1.0, keep_bias=0.0, linear=False, last_only=Fal
 def test_builder_needs_no_arguments_and_shows_a_png(builder):
     stepper = builder()
     assert isinstance(stepper, ipywidgets.VBox)
-    assert stepper.children[-2] is stepper.image and isinstance(stepper.image, ipywidgets.Image)
+    shown = stepper.children[-2]  # the image, or with frames the stack that shows the current step's
+    assert shown is (stepper.frames.stack if stepper.frames else stepper.image)
+    assert isinstance(stepper.image, ipywidgets.Image)
+    if stepper.frames:
+        assert shown.children[stepper.frames.control.value] is stepper.image
     assert bytes(stepper.image.value).startswith(b"\x89PNG")
     # its panels have the declared interface, and what they change is blitted over the still picture
     for name, panel in stepper.panels.items():

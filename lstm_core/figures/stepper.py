@@ -5,7 +5,9 @@ A stepper puts rows of controls above an ``ipywidgets.Image`` of a figure made o
 changes, the stepper asks its ``compute`` for each panel's data, has each panel
 ``update`` to it, repaints as little as it can (:class:`~lstm_core.figures.rendering.BlitRenderer`),
 and writes the line of text from the panels' ``describe``. It needs no matplotlib backend:
-the figure is rendered with Agg and sent as PNG.
+the figure is rendered with Agg and sent as PNG. With ``frames="t"``, the browser keeps a
+picture of every step (:mod:`lstm_core.figures.frames`), which the kernel draws while idle,
+so that the slider ``t`` moves without waiting for the kernel.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
+from .frames import BrowserFrames, when_idle
 from .panel import Panel
 from .rendering import BlitRenderer
 from .style import autograding, course_style
@@ -29,19 +32,21 @@ class FigureStepper(widgets.VBox):
     ``compute(setting)`` gets the controls' values by name and returns each panel's data
     by name. The line under the image joins the ``describe`` of the panels named in
     ``readout``: it says in words and numbers what the figure now shows (announced by
-    screen readers as it changes, and readable from the back of a room).
+    screen readers as it changes, and readable from the back of a room). ``frames``
+    names an ``IntSlider`` among the controls whose every value the browser keeps as a
+    picture (see :mod:`lstm_core.figures.frames`).
 
     Attributes
     ----------
     figure : the matplotlib Figure (built once, updated in place)
-    image : the ``ipywidgets.Image`` showing it
+    image : the ``ipywidgets.Image`` showing it (with ``frames``: the current value's)
     readout : the ``ipywidgets.HTML`` line under it; ``readout_text`` holds its plain text
     controls : dict of the controls by name (``"play"``, ``"t"``, ...)
     panels : dict of the panels by name, for tests and for curious students
     """
 
     def __init__(self, figure: Figure, controls: dict, rows: list[list[str]], panels: dict[str, Panel],
-                 compute: Callable[[dict], dict], readout: Sequence[str]):
+                 compute: Callable[[dict], dict], readout: Sequence[str], frames: str | None = None):
         for name, panel in panels.items():
             if not isinstance(panel, Panel):
                 raise TypeError(f"panels[{name!r}] must be a Panel (moving, scenery, update, describe), "
@@ -51,13 +56,20 @@ class FigureStepper(widgets.VBox):
             raise ValueError(f"readout must name panels of {sorted(panels)}, got {unknown}")
         self.figure, self.controls, self.panels = figure, controls, panels
         self._compute, self._readout = compute, tuple(readout)
-        width = int(figure.get_figwidth() * figure.dpi)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%"))
+        width, height = (int(size * figure.dpi) for size in figure.get_size_inches())
+        # a fixed height: a picture the browser swaps in keeps its place before it is decoded
+        layout = {"width": f"{width}px", "height": f"{height}px", "max_width": "100%", "object_fit": "contain"}
+        if frames is not None and frames not in controls:
+            raise ValueError(f"frames must name one of the controls {sorted(controls)}, got {frames!r}")
+        self.frames = BrowserFrames(controls[frames], layout) if frames else None
+        self._frames_name = frames
+        self._image = None if frames else widgets.Image(format="png", layout=widgets.Layout(**layout))
         self.readout = widgets.HTML(layout=widgets.Layout(width=f"{width}px", max_width="100%"))
         self.readout_text = ""
         self.renderer = None
+        self._filling = False
         boxes = [widgets.HBox([controls[name] for name in row]) for row in rows]
-        super().__init__(children=[*boxes, self.image, self.readout])
+        super().__init__(children=[*boxes, self.frames.stack if frames else self._image, self.readout])
         self._update()
         if autograding():  # nbgrader is grading: nobody will look at this figure, so it is not drawn
             return
@@ -67,18 +79,35 @@ class FigureStepper(widgets.VBox):
         for name, control in controls.items():
             if name != "play":  # the Play button moves the slider ``t``, which redraws
                 control.observe(self._on_change, names="value")
-        self.redraw()
+        self._show()
+
+    @property
+    def image(self) -> widgets.Image:
+        """The ``ipywidgets.Image`` of what the controls show now."""
+        return self.frames.image(self.frames.control.value) if self.frames else self._image
 
     def _scenery(self) -> dict:
         return {ax: key for panel in self.panels.values() for ax, key in panel.scenery().items()}
 
-    def _update(self) -> None:
-        """Every panel updated to the controls' values, and the readout written."""
-        setting = {name: control.value for name, control in self.controls.items()}
+    def _setting(self, **values) -> dict:
+        return {**{name: control.value for name, control in self.controls.items()}, **values}
+
+    def _others(self) -> tuple:
+        """The controls' values that every frame shares: all but the frames' slider (and Play, which moves it)."""
+        return tuple((name, control.value) for name, control in self.controls.items()
+                     if name != "play" and control is not self.frames.control)
+
+    def _update_panels(self, setting: dict) -> dict:
         with np.errstate(all="ignore"), course_style():
             data = self._compute(setting)
             for name, value in data.items():
                 self.panels[name].update(value)
+        return data
+
+    def _update(self) -> None:
+        """Every panel updated to the controls' values, and the readout written."""
+        data = self._update_panels(self._setting())
+        with np.errstate(all="ignore"), course_style():
             words = [self.panels[name].describe(data[name]) for name in self._readout if name in data]
         self.readout_text = " ".join(word for word in words if word)
         self.readout.value = (f'<p role="status" aria-live="polite" style="font-size: 1.15em; margin: 0.3em 0">'
@@ -86,13 +115,49 @@ class FigureStepper(widgets.VBox):
 
     def _on_change(self, change) -> None:
         self._update()
-        self.redraw()
+        self._show()
+
+    def _show(self) -> None:
+        """The picture of the controls' values, drawn unless the browser has it; then the other frames, when idle."""
+        if self.frames is None:
+            self.redraw()
+            return
+        if not self.frames.fresh(self.frames.control.value, self._others()):
+            self.redraw()
+        self.frames.show(self._others())
+        if not self._filling:
+            self._filling = when_idle(self._fill_one)
+
+    def _fill_one(self) -> bool:
+        """Draw the nearest frame the browser lacks (the kernel is idle); False once it has them all."""
+        others = self._others()
+        stale = self.frames.stale(others)
+        if stale:
+            value = stale[0]
+            self._update_panels(self._setting(**{self._frames_name: value}))
+            with np.errstate(all="ignore"), course_style():
+                self.renderer.frame()
+            self.frames.put(value, self.renderer.png(), others)
+            self._update_panels(self._setting())  # the panels show the controls' values again
+        if len(stale) <= 1 or len(stale) % 8 == 1:  # tell the browser now and then, and at the end
+            self.frames.show(others)
+        self._filling = len(stale) > 1
+        return self._filling
+
+    def fill_frames(self) -> None:
+        """Draw every frame the browser lacks now (as the kernel does while idle)."""
+        if self.frames is not None and self.renderer is not None:
+            while self._fill_one():
+                pass
 
     def redraw(self, full: bool = False) -> None:
         """Paint the figure as it is and show it (``full``: drawn whole, without blitting)."""
         with np.errstate(all="ignore"), course_style():
             self.renderer.frame(full=full)
-        self.image.value = self.renderer.png()
+        if self.frames is None:
+            self._image.value = self.renderer.png()
+        else:
+            self.frames.put(self.frames.control.value, self.renderer.png(), self._others(), shown=True)
 
 
 def stepper_figure(width: float, height: float) -> Figure:

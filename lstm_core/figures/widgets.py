@@ -144,7 +144,7 @@ def forward_stepper(T: int = 12, input_size: int = 2, hidden_size: int = 3, seed
                 "warning": None}
 
     return FigureStepper(fig, controls, [["play", "t", "unit"], ["mode"], ["scale"]], panels, compute,
-                         readout=["diagram", "warning"])
+                         readout=["diagram", "warning"], frames="t")
 
 
 @styled
@@ -194,7 +194,7 @@ def state_gradient_stepper(T: int = 12, input_size: int = 2, hidden_size: int = 
                 "flow": PathFlow(*norms, t=t), "warning": None}
 
     return FigureStepper(fig, controls, [["play", "t"], ["mode"], ["loss"], ["keep_bias", "scale"]], panels, compute,
-                         readout=["units", "warning"])
+                         readout=["units", "warning"], frames="t")
 
 
 @styled
@@ -229,7 +229,7 @@ def gate_gradient_explorer(T: int = 12, input_size: int = 2, hidden_size: int = 
                 "warning": message}
 
     return FigureStepper(fig, controls, [["play", "t"], ["keep_bias"]], panels, compute,
-                         readout=["heatmap", "sigmoid", "warning"])
+                         readout=["heatmap", "sigmoid", "warning"], frames="t")
 
 
 @styled
@@ -259,7 +259,7 @@ def weight_gradient_stepper(T: int = 12, input_size: int = 2, hidden_size: int =
                 "sum": Matrix(running[t - 1], limit, f"running sum over t = {t} … {T}"),
                 "contributions": Reached(t, float(gaps[t - 1]))}
 
-    return FigureStepper(fig, controls, [["play", "t"]], panels, compute, readout=["contributions"])
+    return FigureStepper(fig, controls, [["play", "t"]], panels, compute, readout=["contributions"], frames="t")
 
 
 @styled
@@ -379,7 +379,8 @@ def text_unit_stepper(params: LSTMParams | None = None, vocab: CharVocab | None 
                 "along": Along(values_along, t, (-limit, limit) if state else (0, 1), name,
                                f"unit {j + 1}'s {name} along the passage")}
 
-    return FigureStepper(fig, controls, [["play", "t"], ["unit", "show"]], panels, compute, readout=["diagram"])
+    return FigureStepper(fig, controls, [["play", "t"], ["unit", "show"]], panels, compute, readout=["diagram"],
+                         frames="t")
 
 
 # The builders: each takes no required argument and returns a FigureStepper.

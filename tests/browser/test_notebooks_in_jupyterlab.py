@@ -210,26 +210,30 @@ def _settled_src(image, budget, quiet_s: float = 0.4, timeout_s: float = FIGURE_
     pytest.fail(f"the figure kept changing for {timeout_s:.0f} s")
 
 
-def _wait_for_new_figure(page, image, old_src: str, what: str, budget) -> None:
+def _wait_for_new_figure(page, stepper, old_src: str, what: str, budget) -> None:
+    """Until the stepper's figure has another ``src``: the kernel sent a new PNG, or (a stepper with
+    frames) the browser swapped in another ``<img>``."""
     try:
-        page.wait_for_function("([img, old]) => img.getAttribute('src') !== old",
-                               arg=[image.element_handle(), old_src], timeout=budget.ms(FIGURE_S))
+        page.wait_for_function("([stepper, old]) => { const img = stepper.querySelector('img.widget-image');"
+                               " return img !== null && img.getAttribute('src') !== old; }",
+                               arg=[stepper.element_handle(), old_src], timeout=budget.ms(FIGURE_S))
     except Exception as error:  # playwright's TimeoutError, reported as what a student sees
         pytest.fail(f"{what} did not change the figure within {budget(FIGURE_S):.0f} s ({error})")
 
 
 def _check_stepper(page, stepper, name: str, budget) -> None:
-    image = stepper.locator("img.widget-image")
+    image = stepper.locator("img.widget-image").first  # found anew at each use: frames swap the <img>
     readout = stepper.locator(".widget-slider .widget-readout").first
     stepper.scroll_into_view_if_needed()
-    page.wait_for_function("img => (img.getAttribute('src') || '').length > 0", arg=image.element_handle())
+    page.wait_for_function("s => (s.querySelector('img.widget-image')?.getAttribute('src') || '').length > 0",
+                           arg=stepper.element_handle())
     start_value = readout.inner_text()
     before_src = _settled_src(image, budget)
     before_png = image.screenshot()
 
     # Play: the time step moves and the figure follows.
     stepper.locator(".widget-play button:has(i.fa-play)").click()
-    _wait_for_new_figure(page, image, before_src, f"{name}: pressing Play", budget)
+    _wait_for_new_figure(page, stepper, before_src, f"{name}: pressing Play", budget)
     assert readout.inner_text() != start_value, f"{name}: Play did not move the slider"
     stepper.locator(".widget-play button:has(i.fa-stop)").click()
     page.wait_for_function("([r, v]) => r.textContent.trim() === v",
@@ -243,7 +247,7 @@ def _check_stepper(page, stepper, name: str, budget) -> None:
     page.mouse.down()
     page.mouse.move(track["x"] + track["width"] / 2, track["y"] + track["height"] / 2, steps=8)
     page.mouse.up()
-    _wait_for_new_figure(page, image, before_src, f"{name}: dragging the slider 'step t'", budget)
+    _wait_for_new_figure(page, stepper, before_src, f"{name}: dragging the slider 'step t'", budget)
     assert readout.inner_text() != start_value, f"{name}: the slider did not move"
     _settled_src(image, budget)
     assert image.screenshot() != before_png, f"{name}: the figure looks the same after moving the slider"

@@ -1,0 +1,104 @@
+"""Every step of a stepper as a picture in the browser, so that the slider ``t`` moves without the kernel.
+
+A kernel round trip (the slider's new value to the kernel, the figure drawn, the PNG back)
+takes longer than a hand dragging a slider should wait. :class:`BrowserFrames` keeps one
+``ipywidgets.Image`` per value of an ``IntSlider`` in an ``ipywidgets.Stack``, and links
+the slider to the stack in the browser (``jslink``): moving the slider shows another
+picture at once, with no message to the kernel on the way.
+
+A picture is *fresh* when it was drawn with the other controls as they are now. The
+kernel draws the picture of the slider's value on demand, and the others while it is
+idle (:func:`when_idle`: no cell has run for a moment), the nearest first. Until a value's
+picture is fresh, the stack shows there the last picture the kernel drew on demand: the
+right controls at another step, never a picture of other controls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import ipywidgets as widgets
+
+#: how long no cell must have run before idle work starts, in seconds
+IDLE_S = 0.3
+
+
+class BrowserFrames:
+    """One picture per value of ``control`` (an ``IntSlider``), shown by the browser as it moves.
+
+    ``layout`` is each picture's layout. ``stack`` is the widget to show; ``image(value)``
+    the ``Image`` of one value.
+    """
+
+    def __init__(self, control: widgets.IntSlider, layout: dict):
+        if not isinstance(control, widgets.IntSlider):
+            raise TypeError(f"frames need an IntSlider, got {type(control).__name__}")
+        if control.min < 0:  # the slider's value is the stack's index
+            raise ValueError(f"frames need an IntSlider from 0 or more, got min={control.min}")
+        self.control = control
+        self.values = range(control.min, control.max + 1)
+        self._images = {value: widgets.Image(format="png", layout=widgets.Layout(**layout)) for value in self.values}
+        self._below = [widgets.Box() for _ in range(control.min)]  # the stack counts from 0: never shown
+        self._drawn: dict[int, object] = {}  # value -> the setting its picture shows
+        self._shown = control.value  # the picture that a value without a fresh one shows
+        self.stack = widgets.Stack(children=self._children(None), selected_index=control.value)
+        self.link = widgets.jslink((control, "value"), (self.stack, "selected_index"))
+
+    def image(self, value: int) -> widgets.Image:
+        return self._images[value]
+
+    def fresh(self, value: int, setting) -> bool:
+        """Whether ``value``'s picture shows ``setting`` (the other controls' values)."""
+        return self._drawn.get(value) == setting
+
+    def stale(self, setting) -> list[int]:
+        """The values whose picture does not show ``setting``, the nearest to the slider first."""
+        return sorted((v for v in self.values if not self.fresh(v, setting)), key=lambda v: abs(v - self.control.value))
+
+    def put(self, value: int, png: bytes, setting, shown: bool = False) -> None:
+        """``value``'s picture, drawn with ``setting``; ``shown``: also show it wherever a picture is stale."""
+        self._images[value].value = png
+        self._drawn[value] = setting
+        if shown:
+            self._shown = value
+
+    def show(self, setting) -> None:
+        """Point every value at its own picture if fresh, else at the last one drawn on demand."""
+        children = self._children(setting)
+        if children != self.stack.children:
+            self.stack.children = children
+
+    def _children(self, setting) -> tuple:
+        shown = self._images[self._shown]
+        return (*self._below, *(self._images[v] if self.fresh(v, setting) else shown for v in self.values))
+
+
+def when_idle(step: Callable[[], bool], idle_s: float = IDLE_S) -> bool:
+    """Call ``step()`` from the kernel's event loop, again and again while it returns True, but
+    only while no cell runs: after a cell, wait until none has run for ``idle_s``.
+
+    Each call should be short (one picture): messages from the browser are handled between
+    calls. Outside a running kernel (no event loop, or not IPython) nothing is scheduled and
+    this returns False.
+    """
+    try:
+        loop = asyncio.get_running_loop()
+        from IPython import get_ipython
+    except (RuntimeError, ImportError):
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+
+    def tick(count: int) -> None:
+        if shell.execution_count != count:  # a cell ran since the last call: wait until none has for a while
+            loop.call_later(idle_s, tick, shell.execution_count)
+        elif step():
+            loop.call_soon(tick, count)
+
+    loop.call_later(idle_s, tick, shell.execution_count)
+    return True
+
+
+__all__ = ["IDLE_S", "BrowserFrames", "when_idle"]
