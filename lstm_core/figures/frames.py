@@ -2,9 +2,10 @@
 
 A kernel round trip (the slider's new value to the kernel, the figure drawn, the PNG back)
 takes longer than a hand dragging a slider should wait. :class:`BrowserFrames` keeps one
-``ipywidgets.Image`` per value of an ``IntSlider`` in an ``ipywidgets.Stack``, and links
-the slider to the stack in the browser (``jslink``): moving the slider shows another
-picture at once, with no message to the kernel on the way.
+``ipywidgets.Image`` per position of a slider (an ``IntSlider`` counting from 0 or more
+by one, or a ``SelectionSlider``) in an ``ipywidgets.Stack``, and links the slider to the
+stack in the browser (``jslink``): moving the slider shows another picture at once, with
+no message to the kernel on the way.
 
 A picture is *fresh* when it was drawn with the other controls as they are now. The
 kernel draws the picture of the slider's value on demand, and the others while it is
@@ -25,25 +26,40 @@ IDLE_S = 0.3
 
 
 class BrowserFrames:
-    """One picture per value of ``control`` (an ``IntSlider``), shown by the browser as it moves.
+    """One picture per position of ``control``, shown by the browser as the slider moves.
 
-    ``layout`` is each picture's layout. ``stack`` is the widget to show; ``image(value)``
-    the ``Image`` of one value.
+    A position is the stack's index: an ``IntSlider``'s value (from 0 or more, by one), or
+    a ``SelectionSlider``'s ``index``. ``layout`` is each picture's layout. ``stack`` is the
+    widget to show; ``image(position)`` the ``Image`` of one position, ``value_at(position)``
+    the control's value there.
     """
 
-    def __init__(self, control: widgets.IntSlider, layout: dict):
-        if not isinstance(control, widgets.IntSlider):
-            raise TypeError(f"frames need an IntSlider, got {type(control).__name__}")
-        if control.min < 0:  # the slider's value is the stack's index
-            raise ValueError(f"frames need an IntSlider from 0 or more, got min={control.min}")
+    def __init__(self, control: widgets.IntSlider | widgets.SelectionSlider, layout: dict):
+        if isinstance(control, widgets.SelectionSlider):
+            self._trait, self.values = "index", range(len(control.options))
+        elif isinstance(control, widgets.IntSlider):
+            if control.min < 0 or control.step != 1:  # the slider's value is the stack's index
+                raise ValueError(f"frames need an IntSlider from 0 or more by steps of 1, got min={control.min}, "
+                                 f"step={control.step}")
+            self._trait, self.values = "value", range(control.min, control.max + 1)
+        else:
+            raise TypeError(f"frames need an IntSlider or a SelectionSlider, got {type(control).__name__}")
         self.control = control
-        self.values = range(control.min, control.max + 1)
         self._images = {value: widgets.Image(format="png", layout=widgets.Layout(**layout)) for value in self.values}
-        self._below = [widgets.Box() for _ in range(control.min)]  # the stack counts from 0: never shown
-        self._drawn: dict[int, object] = {}  # value -> the setting its picture shows
-        self._shown = control.value  # the picture that a value without a fresh one shows
-        self.stack = widgets.Stack(children=self._children(None), selected_index=control.value)
-        self.link = widgets.jslink((control, "value"), (self.stack, "selected_index"))
+        self._below = [widgets.Box() for _ in range(self.values.start)]  # the stack counts from 0: never shown
+        self._drawn: dict[int, object] = {}  # position -> the setting its picture shows
+        self._shown = self.position  # the picture that a position without a fresh one shows
+        self.stack = widgets.Stack(children=self._children(None), selected_index=self.position)
+        self.link = widgets.jslink((control, self._trait), (self.stack, "selected_index"))
+
+    @property
+    def position(self) -> int:
+        """The slider's position now."""
+        return getattr(self.control, self._trait)
+
+    def value_at(self, position: int):
+        """The slider's value at ``position``."""
+        return self.control.options[position][1] if self._trait == "index" else position
 
     def image(self, value: int) -> widgets.Image:
         return self._images[value]
@@ -54,7 +70,7 @@ class BrowserFrames:
 
     def stale(self, setting) -> list[int]:
         """The values whose picture does not show ``setting``, the nearest to the slider first."""
-        return sorted((v for v in self.values if not self.fresh(v, setting)), key=lambda v: abs(v - self.control.value))
+        return sorted((v for v in self.values if not self.fresh(v, setting)), key=lambda v: abs(v - self.position))
 
     def put(self, value: int, png: bytes, setting, shown: bool = False) -> None:
         """``value``'s picture, drawn with ``setting``; ``shown``: also show it wherever a picture is stale."""

@@ -26,7 +26,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import FixedLocator, NullFormatter
 
-from .._checks import positive_int
 from ..gru import GRUParams, gru_backward, gru_forward, init_gru_params
 from ..layouts import gru_to_torch, to_torch
 from ..lessons.measures import gradient_decay
@@ -39,6 +38,7 @@ from .diagram import BOX_Y, GATE_X, PLUS_X, RIGHT, S_Y, CellDiagram
 from .labels import CONTROLS, GATE_PRODUCTS
 from .stepper import FigureStepper, stepper_figure, styled
 from .style import GATE_COLORS, PATH_COLORS, STATE_COLORS, autograding
+from .widgets import length_slider
 
 # ------------------------------------------------------------------------ the name map
 
@@ -351,11 +351,7 @@ def gate_product_explorer(T: int = 100, T_max: int = 200) -> FigureStepper:
     Controls: ``T`` (sequence length) and ``bias`` (the LSTM's keep bias ``b_f`` and the
     GRU's update bias ``b_z``, moved together). Each setting is computed once and kept.
     """
-    T, T_max = positive_int("T", T), positive_int("T_max", T_max)
-    if not 10 <= T <= T_max or T % 10:
-        raise ValueError(f"T must be a multiple of 10 from 10 to T_max = {T_max} (the slider's stops), got {T}")
-    controls = {"T": widgets.IntSlider(value=T, min=10, max=T_max, step=10, description=CONTROLS["T"],
-                                       continuous_update=False),
+    controls = {"T": length_slider(T, T_max),
                 "bias": widgets.FloatSlider(value=0.0, min=-2.0, max=8.0, step=0.5,
                                             description=CONTROLS["bias"], continuous_update=False,
                                             style={"description_width": "initial"},
@@ -370,7 +366,7 @@ def gate_product_explorer(T: int = 100, T_max: int = 200) -> FigureStepper:
         curves = _kept_gate_products(setting["T"], float(setting["bias"]))
         return {"lstm": curves, "gru": curves}
 
-    return FigureStepper(fig, controls, [["T", "bias"]], panels, compute, readout=["lstm", "gru"])
+    return FigureStepper(fig, controls, [["T", "bias"]], panels, compute, readout=["lstm", "gru"], frames="T")
 
 
 __all__ = [

@@ -33,7 +33,7 @@ class FigureStepper(widgets.VBox):
     by name. The line under the image joins the ``describe`` of the panels named in
     ``readout``: it says in words and numbers what the figure now shows (announced by
     screen readers as it changes, and readable from the back of a room). ``frames``
-    names an ``IntSlider`` among the controls whose every value the browser keeps as a
+    names a slider among the controls whose every position the browser keeps as a
     picture (see :mod:`lstm_core.figures.frames`).
 
     Attributes
@@ -84,7 +84,7 @@ class FigureStepper(widgets.VBox):
     @property
     def image(self) -> widgets.Image:
         """The ``ipywidgets.Image`` of what the controls show now."""
-        return self.frames.image(self.frames.control.value) if self.frames else self._image
+        return self.frames.image(self.frames.position) if self.frames else self._image
 
     def _scenery(self) -> dict:
         return {ax: key for panel in self.panels.values() for ax, key in panel.scenery().items()}
@@ -122,26 +122,30 @@ class FigureStepper(widgets.VBox):
         if self.frames is None:
             self.redraw()
             return
-        if not self.frames.fresh(self.frames.control.value, self._others()):
+        if not self.frames.fresh(self.frames.position, self._others()):
             self.redraw()
         self.frames.show(self._others())
         if not self._filling:
             self._filling = when_idle(self._fill_one)
 
     def _fill_one(self) -> bool:
-        """Draw the nearest frame the browser lacks (the kernel is idle); False once it has them all."""
+        """Draw the nearest frame the browser lacks (the kernel is idle); False once it has them all.
+
+        Meanwhile the panels show that frame; once all are drawn, the controls' values again
+        (a change of a control updates them first in any case)."""
         others = self._others()
         stale = self.frames.stale(others)
         if stale:
-            value = stale[0]
-            self._update_panels(self._setting(**{self._frames_name: value}))
+            position = stale[0]
+            self._update_panels(self._setting(**{self._frames_name: self.frames.value_at(position)}))
             with np.errstate(all="ignore"), course_style():
                 self.renderer.frame()
-            self.frames.put(value, self.renderer.png(), others)
-            self._update_panels(self._setting())  # the panels show the controls' values again
-        if len(stale) <= 1 or len(stale) % 8 == 1:  # tell the browser now and then, and at the end
-            self.frames.show(others)
+            self.frames.put(position, self.renderer.png(), others)
         self._filling = len(stale) > 1
+        if not self._filling:
+            self._update_panels(self._setting())
+        if not self._filling or len(stale) % 8 == 1:  # tell the browser now and then, and at the end
+            self.frames.show(others)
         return self._filling
 
     def fill_frames(self) -> None:
@@ -157,7 +161,18 @@ class FigureStepper(widgets.VBox):
         if self.frames is None:
             self._image.value = self.renderer.png()
         else:
-            self.frames.put(self.frames.control.value, self.renderer.png(), self._others(), shown=True)
+            self.frames.put(self.frames.position, self.renderer.png(), self._others(), shown=True)
+
+
+def stops_slider(stops, value, description: str, label=str, **kwargs) -> widgets.SelectionSlider:
+    """A slider over ``stops`` only, its readout each stop's ``label``: its position (``index``)
+    can carry a stepper's frames, whatever the values are."""
+    stops = list(stops)
+    if value not in stops:
+        raise ValueError(f"{description} must be one of the slider's stops {label(stops[0])}, {label(stops[1])}, … "
+                         f"{label(stops[-1])}, got {value!r}")
+    return widgets.SelectionSlider(options=[(label(stop), stop) for stop in stops], value=value,
+                                   description=description, **kwargs)
 
 
 def stepper_figure(width: float, height: float) -> Figure:
@@ -177,4 +192,4 @@ def styled(builder):
     return build
 
 
-__all__ = ["FigureStepper", "stepper_figure", "styled"]
+__all__ = ["FigureStepper", "stepper_figure", "stops_slider", "styled"]

@@ -57,7 +57,7 @@ from .graph_diagram import ScalarGraphDiagram
 from .labels import CONTROLS, TEXT_QUANTITIES
 from .path_panels import FlowBars, PathFlow, PathUnits, UnitPaths
 from .scales import colour_limit, nice_limit, symmetric_limit
-from .stepper import FigureStepper, stepper_figure, styled
+from .stepper import FigureStepper, stepper_figure, stops_slider, styled
 from .text_panels import Along, TextColors, TextValues, ValueAlongText, labelled_units, text_rows
 from .weight_panels import Contributions, Reached
 
@@ -79,6 +79,16 @@ def _time_controls(T: int, backward: bool = False) -> dict:
     else:
         widgets.link((play, "value"), (t, "value"), transform=(lambda k: k + 1, lambda v: v - 1))
     return {"play": play, "t": t}
+
+
+#: the stops of notebook 00's slider s: -2 to 2 by 0.05
+SCALAR_STOPS = [round(0.05 * k, 2) for k in range(-40, 41)]
+
+
+def length_slider(T: int, T_max: int) -> widgets.SelectionSlider:
+    """A sequence length ``T`` from 10 to ``T_max`` by tens (its position can carry frames)."""
+    T_max = positive_int("T_max", T_max)
+    return stops_slider(range(10, T_max + 1, 10), T, CONTROLS["T"], continuous_update=True)
 
 
 def _mode_toggle() -> widgets.ToggleButtons:
@@ -271,14 +281,15 @@ def chain_rule_explorer(s: float = 0.5, o: float = 0.8, f: float = 0.6) -> Figur
     as the gradient flowing back along it. Controls: ``s``, ``o``, ``f``.
     """
     slider = functools.partial(widgets.FloatSlider, min=-2.0, max=2.0, step=0.05, continuous_update=True)
-    controls = {name: slider(value=value, description=CONTROLS[name]) for name, value in (("s", s), ("o", o), ("f", f))}
+    controls = {"s": stops_slider(SCALAR_STOPS, s, CONTROLS["s"], label="{:.2f}".format),  # s: with frames
+                **{name: slider(value=value, description=CONTROLS[name]) for name, value in (("o", o), ("f", f))}}
     fig = stepper_figure(9.5, 5.6)
     panels = {"graph": ScalarGraphDiagram(fig.add_subplot())}
 
     def compute(setting):
         return {"graph": (setting["s"], setting["o"], setting["f"])}
 
-    return FigureStepper(fig, controls, [["s", "o", "f"]], panels, compute, readout=["graph"])
+    return FigureStepper(fig, controls, [["s", "o", "f"]], panels, compute, readout=["graph"], frames="s")
 
 
 @styled
@@ -288,8 +299,7 @@ def gradient_decay_explorer(T: int = 100, T_max: int = 300) -> FigureStepper:
     Controls: ``T`` (sequence length), ``keep_bias`` (the LSTM's ``b_f``), ``scale``
     (multiplies both networks' recurrent weights).
     """
-    controls = {"T": widgets.IntSlider(value=T, min=10, max=T_max, step=10, description=CONTROLS["T"],
-                                       continuous_update=False),
+    controls = {"T": length_slider(T, T_max),
                 "keep_bias": _keep_bias_slider(value=0.0, limit=8.0),
                 "scale": widgets.FloatLogSlider(value=1.0, base=2, min=-2, max=3, step=0.25,
                                                 description=CONTROLS["scale"], continuous_update=False,
@@ -303,7 +313,7 @@ def gradient_decay_explorer(T: int = 100, T_max: int = 300) -> FigureStepper:
         return {"curves": decay, "warning": panels["curves"].cut_off(decay)}
 
     return FigureStepper(fig, controls, [["T"], ["keep_bias", "scale"]], panels, compute,
-                         readout=["curves", "warning"])
+                         readout=["curves", "warning"], frames="T")
 
 
 def _character(char: str) -> str:
