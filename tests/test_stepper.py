@@ -94,6 +94,9 @@ def test_frames_link_the_slider_to_a_stack_of_pictures_in_the_browser():
     assert frames.link.target == (frames.stack, "selected_index")
     # the stack counts from 0, the slider from 1: index x shows the picture of x (index 0 never shows)
     assert len(frames.stack.children) == 5 and frames.stack.children[1] is frames.image(1) is stepper.image
+    # each picture a data: URL (the browser decodes it in place), its PNG at hand for Python
+    assert frames.image(1).format == "url" and bytes(frames.image(1).value).startswith(b"data:image/png;base64,")
+    assert stepper.png.startswith(b"\x89PNG")
     with pytest.raises(ValueError, match="frames must name one of the controls"):
         FigureStepper(stepper_figure(4, 3), {}, [], {}, lambda setting: {}, [], frames="t")
     below_zero = ipywidgets.IntSlider(value=0, min=-1, max=2)
@@ -109,9 +112,9 @@ def test_a_frame_is_never_a_picture_of_other_controls():
     assert all(child is frames.image(1) for child in children())
     stepper.fill_frames()
     assert list(children()) == [frames.image(v) for v in range(1, 5)]
-    first = {v: bytes(frames.image(v).value) for v in frames.values}
+    first = {v: frames.png(v) for v in frames.values}
     stepper.controls["y"].value = 2  # every frame is now stale: all show the new picture of x = 1
-    assert bytes(frames.image(1).value) != first[1]
+    assert frames.png(1) != first[1]
     assert all(child is frames.image(1) for child in children())
     x.value = 3  # drawn on demand, shown at its own index, and where a picture is stale: the last one drawn
     assert frames.stack.children[3] is frames.image(3) is stepper.image
@@ -127,8 +130,8 @@ def test_filled_frames_are_the_pictures_the_slider_would_draw():
     assert stepper.panels["dot"].point.get_xdata()[0] == 1.25
     for v in stepper.frames.values:  # the other stepper draws each when its slider gets there
         on_demand.controls["x"].value = v
-        assert bytes(stepper.frames.image(v).value) == bytes(on_demand.image.value), f"x = {v}"
-        np.testing.assert_array_equal(_pixels(stepper.frames.image(v).value), _pixels(on_demand.image.value))
+        assert stepper.frames.png(v) == on_demand.png, f"x = {v}"
+        np.testing.assert_array_equal(_pixels(stepper.frames.png(v)), _pixels(on_demand.png))
 
 
 def test_the_kernel_fills_frames_only_while_no_cell_runs(monkeypatch):

@@ -39,7 +39,7 @@ class FigureStepper(widgets.VBox):
     Attributes
     ----------
     figure : the matplotlib Figure (built once, updated in place)
-    image : the ``ipywidgets.Image`` showing it (with ``frames``: the current value's)
+    image : the ``ipywidgets.Image`` showing it (with ``frames``: the current value's); ``png``: its PNG
     readout : the ``ipywidgets.HTML`` line under it; ``readout_text`` holds its plain text
     controls : dict of the controls by name (``"play"``, ``"t"``, ...)
     panels : dict of the panels by name, for tests and for curious students
@@ -85,6 +85,11 @@ class FigureStepper(widgets.VBox):
     def image(self) -> widgets.Image:
         """The ``ipywidgets.Image`` of what the controls show now."""
         return self.frames.image(self.frames.position) if self.frames else self._image
+
+    @property
+    def png(self) -> bytes:
+        """The PNG of what the controls show now (empty while nbgrader grades)."""
+        return self.frames.png(self.frames.position) if self.frames else bytes(self._image.value)
 
     def _scenery(self) -> dict:
         return {ax: key for panel in self.panels.values() for ax, key in panel.scenery().items()}
