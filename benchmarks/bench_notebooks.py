@@ -39,6 +39,9 @@ BUILDERS = [(name, getattr(widgets, name)) for name in widgets.__all__]
 BUILDERS.append(("gate_product_explorer", frameworks.gate_product_explorer))
 
 def values_for(control, repeat):
+    if isinstance(control, ipywidgets.SelectionSlider):
+        stops = [value for _, value in control.options]
+        return (stops + stops[::-1]) * repeat
     if isinstance(control, (ipywidgets.ToggleButtons, ipywidgets.Dropdown)):
         options = [value for _, value in control.options]
         return (options[1:] + options[:1]) * 4 * repeat
@@ -59,15 +62,22 @@ for name, builder in BUILDERS:
         if cname == "play":
             continue
         start_value = control.value
-        times = []
+        times, kept = [], 0
+        framed = stepper.frames is not None and control is stepper.frames.control
         for value in values_for(control, REPEAT):
             if value == control.value:
                 continue
+            if framed:  # the browser has this picture already: the kernel only writes the readout
+                position = [v for _, v in control.options].index(value) if hasattr(control, "options") else value
+                if stepper.frames.fresh(position, stepper._others()):
+                    control.value = value
+                    kept += 1
+                    continue
             t0 = time.perf_counter()
             control.value = value
             times.append(1e3 * (time.perf_counter() - t0))
         control.value = start_value
-        results[name][cname] = times
+        results[name][cname] = {"times": times, "kept": kept}
 print("RESULT" + json.dumps(results))
 """
 
@@ -122,11 +132,14 @@ def main(argv=None) -> int:
             ok &= seconds <= budget
             print(f"{name:30s} {seconds:7.1f}   {budget:4.0f} s  {'ok' if seconds <= budget else 'TOO SLOW'}")
         print()
-    print(f"kernel-side redraw, ms      median      max   moves   goal: median at most {LATENCY_GOAL_MS:.0f} ms")
+    print(f"kernel-side redraw, ms      median      max   drawn   goal: median at most {LATENCY_GOAL_MS:.0f} ms"
+          "   (+ moves to a picture the browser had: frames)")
     for builder, controls in widget_latency(args.repeat).items():
-        for control, times in controls.items():
-            print(f"  {builder + ' ' + control:26s} {statistics.median(times):6.1f} {max(times):8.1f} {len(times):7d}")
-        times = [time for moves in controls.values() for time in moves]
+        for control, moves in controls.items():
+            times = moves["times"]
+            print(f"  {builder + ' ' + control:26s} {statistics.median(times):6.1f} {max(times):8.1f} {len(times):7d}"
+                  + (f"   + {moves['kept']} from frames" if moves["kept"] else ""))
+        times = [time for moves in controls.values() for time in moves["times"]]
         median = statistics.median(times)
         ok &= median <= LATENCY_GOAL_MS
         flag = "ok" if median <= LATENCY_GOAL_MS else "MISSES THE GOAL"

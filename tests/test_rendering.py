@@ -118,3 +118,31 @@ def test_frames_leave_the_layout_as_the_first_draw_made_it(full):
     line.set_ydata([5, -5])
     renderer.frame(full=full)
     assert left.get_position().bounds == where
+
+
+def test_a_setting_seen_before_restores_its_kept_still_picture_exactly(monkeypatch):
+    from lstm_core.figures import rendering
+
+    figure, left, right, line, note = _two_axes()
+    renderer = BlitRenderer(figure, [line])
+    renderer.frame()
+    pictures = {}
+    for top in (1.0, 2.0):  # two ranges of the left axes: each repainted once
+        left.set_ylim(0, top)
+        renderer.frame()
+        renderer.png()  # the first frame over a still picture chooses the PNGs' palette
+        pictures[top] = (_pixels(renderer.canvas), renderer._palette)
+    drawn = []
+    monkeypatch.setattr(type(left), "draw", lambda ax, r: drawn.append(ax))  # any repaint would show here
+    monkeypatch.setattr(renderer.canvas, "draw", lambda: drawn.append("figure"))
+    left.set_ylim(0, 1.0)  # back to a range seen before
+    renderer.frame()
+    assert drawn == []
+    np.testing.assert_array_equal(_pixels(renderer.canvas), pictures[1.0][0])
+    assert renderer._palette is pictures[1.0][1]  # and its palette
+    monkeypatch.undo()
+    np.testing.assert_array_equal(pictures[1.0][0], _full(renderer))
+    for top in np.linspace(3, 9, rendering.KEPT_STILLS + 2):  # more settings than are kept
+        left.set_ylim(0, top)
+        renderer.frame()
+    assert len(renderer._kept) == rendering.KEPT_STILLS

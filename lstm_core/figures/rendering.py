@@ -10,6 +10,9 @@ another axes, in which case the whole figure is drawn. The picture is the same a
 full draw's, pixel for pixel (``tests/test_rendering.py`` and ``tests/test_widgets.py``
 check it).
 
+The still pictures of the last few settings of the axes are kept (:data:`KEPT_STILLS`): a
+control moved back to a setting seen before restores that picture instead of repainting.
+
 A frame goes out as a palette PNG (:func:`encode_png`): half the bytes of an RGB PNG,
 written in a fraction of the time. The palette (256 colours, fast octree) is made when the
 still picture is drawn, and kept for the frames blitted over it, which then only map
@@ -19,6 +22,7 @@ their pixels to it.
 from __future__ import annotations
 
 import io
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 
 import numpy as np
@@ -33,6 +37,8 @@ from PIL import Image
 
 #: pixels around an axes's tight box that a repaint of that axes also blanks (antialiasing)
 PAD = 3
+#: how many still pictures (with their axes' boxes and palette) a renderer keeps, the latest used
+KEPT_STILLS = 8
 
 
 def encode_png(canvas: FigureCanvasAgg, palette: Image.Image | None = None) -> tuple[bytes, Image.Image]:
@@ -123,6 +129,7 @@ class BlitRenderer:
         self._palette = None  # the colours of the PNGs, chosen when the still picture is drawn
         self._state: dict[object, Hashable] = {}
         self._boxes: dict[object, Bbox] = {}
+        self._kept: OrderedDict[tuple, tuple] = OrderedDict()  # axes' state -> (still picture, boxes, palette)
 
     def _axes_state(self) -> dict:
         state = {ax: (ax.get_xlim(), ax.get_ylim()) for ax in self.figure.axes}
@@ -134,15 +141,30 @@ class BlitRenderer:
         """Paint the figure as it now is: blitted, or ``full``: drawn whole."""
         state = self._axes_state()
         changed = [ax for ax in self.figure.axes if self._state.get(ax) != state[ax]]
-        if full or self._background is None or not self._repaint(changed):
-            self.canvas.draw()  # everything but the animated layers
-            self._boxes = {ax: self._box(ax) for ax in self.figure.axes}
-        if full or changed or self._background is None:
-            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-            self._palette = None
+        key = tuple(state[ax] for ax in self.figure.axes)
+        if self._background is not None:  # keep the still picture being left, for a return to it
+            self._keep(tuple(self._state[ax] for ax in self.figure.axes))
+        if changed and not full and key in self._kept:  # a setting seen before: its still picture
+            self._background, boxes, self._palette = self._kept[key]
+            self._boxes = dict(boxes)
+            self._kept.move_to_end(key)
+            self.canvas.restore_region(self._background)
+        else:
+            if full or self._background is None or not self._repaint(changed):
+                self.canvas.draw()  # everything but the animated layers
+                self._boxes = {ax: self._box(ax) for ax in self.figure.axes}
+            if full or changed or self._background is None:
+                self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+                self._palette = None
         self._state = state
         for artist in self.layers:
             self.figure.draw_artist(artist)
+
+    def _keep(self, key: tuple) -> None:
+        self._kept[key] = (self._background, dict(self._boxes), self._palette)
+        self._kept.move_to_end(key)
+        while len(self._kept) > KEPT_STILLS:
+            self._kept.popitem(last=False)
 
     def _box(self, ax) -> Bbox:
         return ax.get_tightbbox(self.canvas.get_renderer()).padded(PAD)
