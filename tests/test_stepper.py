@@ -108,8 +108,9 @@ def test_a_frame_is_never_a_picture_of_other_controls():
     stepper = _framed()
     frames, x = stepper.frames, stepper.controls["x"]
     children = lambda: frames.stack.children[x.min:]  # noqa: E731 - the values 1 … 4
-    # before the kernel fills them, the other values show the one picture drawn
+    # before the kernel fills them, the other values show the one picture drawn: the only Image there is
     assert all(child is frames.image(1) for child in children())
+    assert len({child.model_id for child in frames.stack.children if isinstance(child, ipywidgets.Image)}) == 1
     stepper.fill_frames()
     assert list(children()) == [frames.image(v) for v in range(1, 5)]
     first = {v: frames.png(v) for v in frames.values}

@@ -50,7 +50,8 @@ class BrowserFrames:
         else:
             raise TypeError(f"frames need an IntSlider or a SelectionSlider, got {type(control).__name__}")
         self.control = control
-        self._images = {value: widgets.Image(format="url", layout=widgets.Layout(**layout)) for value in self.values}
+        self._layout = widgets.Layout(**layout)  # one for all the pictures
+        self._images: dict[int, widgets.Image] = {}  # position -> its Image, made when first drawn
         self._below = [widgets.Box() for _ in range(self.values.start)]  # the stack counts from 0: never shown
         self._drawn: dict[int, object] = {}  # position -> the setting its picture shows
         self._shown = self.position  # the picture that a position without a fresh one shows
@@ -67,36 +68,39 @@ class BrowserFrames:
         return self.control.options[position][1] if self._trait == "index" else position
 
     def image(self, position: int) -> widgets.Image:
+        """The ``Image`` of ``position`` (made at the first ask: a position never drawn has none in the browser)."""
+        if position not in self._images:
+            self._images[position] = widgets.Image(format="url", layout=self._layout)
         return self._images[position]
 
     def png(self, position: int) -> bytes:
         """The PNG of ``position``'s picture (empty before one is drawn)."""
-        return base64.b64decode(bytes(self._images[position].value)[len(DATA_URL):])
+        return base64.b64decode(bytes(self.image(position).value)[len(DATA_URL):])
 
-    def fresh(self, value: int, setting) -> bool:
-        """Whether ``value``'s picture shows ``setting`` (the other controls' values)."""
-        return self._drawn.get(value) == setting
+    def fresh(self, position: int, setting) -> bool:
+        """Whether ``position``'s picture shows ``setting`` (the other controls' values)."""
+        return position in self._drawn and self._drawn[position] == setting
 
     def stale(self, setting) -> list[int]:
-        """The values whose picture does not show ``setting``, the nearest to the slider first."""
-        return sorted((v for v in self.values if not self.fresh(v, setting)), key=lambda v: abs(v - self.position))
+        """The positions whose picture does not show ``setting``, the nearest to the slider first."""
+        return sorted((p for p in self.values if not self.fresh(p, setting)), key=lambda p: abs(p - self.position))
 
-    def put(self, value: int, png: bytes, setting, shown: bool = False) -> None:
-        """``value``'s picture, drawn with ``setting``; ``shown``: also show it wherever a picture is stale."""
-        self._images[value].value = DATA_URL + base64.b64encode(png)
-        self._drawn[value] = setting
+    def put(self, position: int, png: bytes, setting, shown: bool = False) -> None:
+        """``position``'s picture, drawn with ``setting``; ``shown``: also show it wherever a picture is stale."""
+        self.image(position).value = DATA_URL + base64.b64encode(png)
+        self._drawn[position] = setting
         if shown:
-            self._shown = value
+            self._shown = position
 
     def show(self, setting) -> None:
-        """Point every value at its own picture if fresh, else at the last one drawn on demand."""
+        """Point every position at its own picture if fresh, else at the last one drawn on demand."""
         children = self._children(setting)
         if children != self.stack.children:
             self.stack.children = children
 
     def _children(self, setting) -> tuple:
-        shown = self._images[self._shown]
-        return (*self._below, *(self._images[v] if self.fresh(v, setting) else shown for v in self.values))
+        shown = self.image(self._shown)
+        return (*self._below, *(self._images[p] if self.fresh(p, setting) else shown for p in self.values))
 
 
 def when_idle(step: Callable[[], bool], idle_s: float = IDLE_S) -> bool:
