@@ -101,7 +101,7 @@ def keep_bias_sweep(biases, norms, slopes) -> str:
 
 
 def weight_accumulation(running: np.ndarray, steps, D: int) -> str:
-    """``running[t - 1]``: the sum of δZ I^T over steps t … T; the first columns D are x_t's."""
+    """``running[t - 1]``: the sum of δZ Iᵀ over steps t … T; the first columns D are x_t's."""
     H = running.shape[1] // len(GATE_ORDER)
     row, column = np.unravel_index(int(np.argmax(np.abs(running[0]))), running[0].shape)
     part = f"x_t column {column + 1}" if column < D else f"h_{{t-1}} column {column - D + 1}"
