@@ -15,6 +15,8 @@ from .style import OKABE_ITO, PATH_COLORS
 #: node -> (x, y) in an axes spanning about -0.5..13 by -1.7..8.2
 POSITIONS = {"s": (1.0, 3.5), "t": (4.5, 5.3), "o": (8.0, 7.2), "h": (8.0, 5.3),
              "f": (8.0, -0.9), "n": (8.0, 1.7), "L": (11.5, 3.5)}
+#: how far from a node's centre its edges start and end (its circle's radius is 0.42)
+GAP = 0.64
 #: node -> (dx, dy, ha, va): where its value and gradient are written, clear of the edges
 TEXT_AT = {"s": (0, -0.6, "center", "top"), "t": (0, 0.6, "center", "bottom"), "o": (0.6, 0, "left", "center"),
            "h": (0, -0.6, "center", "top"), "f": (0.6, 0, "left", "center"), "n": (0.6, -0.45, "left", "top"),
@@ -31,10 +33,13 @@ class ScalarGraphDiagram:
         for parent, child, path in EDGES:
             (x0, y0), (x1, y1) = POSITIONS[parent], POSITIONS[child]
             color = PATH_COLORS[path] if path else "0.55"
+            # from GAP before one node's centre to GAP before the other's: clear of the nodes, so drawn above
+            # them (a slider redraws the edges over a still picture of the nodes); cut here, not by
+            # matplotlib's shrinkA/B, which searches the path for the cut at every frame
+            dx, dy = np.subtract((x1, y1), (x0, y0)) / np.hypot(x1 - x0, y1 - y0) * GAP
             self.edges[(parent, child)] = ax.add_patch(FancyArrowPatch(
-                (x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=14, color=color, lw=2,
-                shrinkA=24, shrinkB=24, zorder=4.5, alpha=0.9))  # clear of the nodes, so above them: a slider
-            # redraws the edges over a still picture of the nodes
+                (x0 + dx, y0 + dy), (x1 - dx, y1 - dy), arrowstyle="-|>", mutation_scale=14, color=color, lw=2,
+                shrinkA=0, shrinkB=0, zorder=4.5, alpha=0.9))
             vertical = x0 == x1  # label beside a vertical edge, above any other
             self.edge_texts[(parent, child)] = ax.text(
                 (x0 + x1) / 2 - (0.35 if vertical else 0), (y0 + y1) / 2 + (0 if vertical else 0.28), "",

@@ -116,7 +116,7 @@ class BlitRenderer:
         self.figure = figure
         self.canvas = FigureCanvasAgg(figure)
         self._scenery = scenery
-        self.canvas.draw()  # the one layout pass; later frames keep this layout
+        figure.draw_without_rendering()  # the one layout pass (later frames keep it), painting nothing
         figure.set_layout_engine("none")
         self.layers = layers_over(figure, moving, self.canvas.get_renderer())
         for artist in self.layers:
