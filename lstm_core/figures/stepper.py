@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import html
+import time
 from collections.abc import Callable, Sequence
 
 import ipywidgets as widgets
@@ -24,6 +25,9 @@ from .frames import BrowserFrames, when_idle
 from .panel import Panel
 from .rendering import BlitRenderer
 from .style import autograding, course_style
+
+#: how often, at most, a stepper filling its frames tells the browser of the new ones far from the slider (s)
+TELL_EVERY_S = 0.25
 
 
 class FigureStepper(widgets.VBox):
@@ -67,7 +71,7 @@ class FigureStepper(widgets.VBox):
         self.readout = widgets.HTML(layout=widgets.Layout(width=f"{width}px", max_width="100%"))
         self.readout_text = ""
         self.renderer = None
-        self._filling = False
+        self._filling, self._told = False, 0.0
         boxes = [widgets.HBox([controls[name] for name in row]) for row in rows]
         super().__init__(children=[*boxes, self.frames.stack if frames else self._image, self.readout])
         self._update()
@@ -149,8 +153,11 @@ class FigureStepper(widgets.VBox):
         self._filling = len(stale) > 1
         if not self._filling:
             self._update_panels(self._setting())
-        if not self._filling or len(stale) % 8 == 1:  # tell the browser now and then, and at the end
+        # tell the browser at once of a picture next to the slider, of the others now and then, and at the end
+        near = bool(stale) and abs(stale[0] - self.frames.position) <= 2
+        if not self._filling or near or time.monotonic() - self._told >= TELL_EVERY_S:
             self.frames.show(others)
+            self._told = time.monotonic()
         return self._filling
 
     def fill_frames(self) -> None:
