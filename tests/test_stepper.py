@@ -176,3 +176,21 @@ def test_no_kernel_no_idle_work():
     from lstm_core.figures.frames import when_idle
 
     assert when_idle(lambda: True) is False  # no running event loop here: nothing scheduled
+
+
+def test_filling_leaves_the_panels_at_the_controls_values_even_when_a_frame_fails():
+    stepper = _framed()
+    assert stepper._fill_one()  # one frame drawn, more to come
+    assert stepper.panels["dot"].point.get_xdata()[0] == 1  # redraw() now would draw x = 1, as shown
+    compute = stepper._compute
+
+    def fails_at_3(setting):
+        if setting["x"] == 3:
+            raise FloatingPointError("a frame that cannot be drawn")
+        return compute(setting)
+
+    stepper._compute = fails_at_3
+    with pytest.raises(FloatingPointError):
+        while stepper._fill_one():
+            pass
+    assert stepper._filling is False and stepper.panels["dot"].point.get_xdata()[0] == 1

@@ -11,9 +11,11 @@ decodes where it is: in a trial, a swapped-in picture was painted sooner than fr
 
 A picture is *fresh* when it was drawn with the other controls as they are now. The
 kernel draws the picture of the slider's value on demand, and the others while it is
-idle (:func:`when_idle`: no cell has run for a moment), the nearest first. Until a value's
-picture is fresh, the stack shows there the last picture the kernel drew on demand: the
-right controls at another step, never a picture of other controls.
+idle (:func:`when_idle`: no cell has started for a moment), the nearest first. Until a
+position's picture is fresh, the kernel points the stack there at the last picture it drew
+on demand: the right controls at another step, never a picture of other controls. (In the
+browser, moving the slider right after another control shows the old pictures until that
+message arrives, as any widget shows its last state until the kernel's answer.)
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ class BrowserFrames:
 
     def value_at(self, position: int):
         """The slider's value at ``position``."""
-        return self.control.options[position][1] if self._trait == "index" else position
+        return self.control._options_values[position] if self._trait == "index" else position
 
     def image(self, position: int) -> widgets.Image:
         """The ``Image`` of ``position`` (made at the first ask: a position never drawn has none in the browser)."""
@@ -105,7 +107,8 @@ class BrowserFrames:
 
 def when_idle(step: Callable[[], bool], idle_s: float = IDLE_S) -> bool:
     """Call ``step()`` from the kernel's event loop, again and again while it returns True, but
-    only while no cell runs: after a cell, wait until none has run for ``idle_s``.
+    only while no cell runs: checked every ``idle_s``, a step runs only if no cell started
+    since the last check (a cell blocks the loop while it runs).
 
     Each call should be short (one picture): messages from the browser are handled between
     calls. Outside a running kernel (no event loop, or not IPython) nothing is scheduled and

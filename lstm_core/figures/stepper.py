@@ -131,28 +131,31 @@ class FigureStepper(widgets.VBox):
         if self.frames is None:
             self.redraw()
             return
-        if not self.frames.fresh(self.frames.position, self._others()):
+        others = self._others()
+        if not self.frames.fresh(self.frames.position, others):
             self.redraw()
-        self.frames.show(self._others())
-        if not self._filling:
+        self.frames.show(others)
+        if not self._filling and self.frames.stale(others):
             self._filling = when_idle(self._fill_one)
 
     def _fill_one(self) -> bool:
         """Draw the nearest frame the browser lacks (the kernel is idle); False once it has them all.
 
-        Meanwhile the panels show that frame; once all are drawn, the controls' values again
-        (a change of a control updates them first in any case)."""
+        The panels show the controls' values again afterwards, so that ``redraw`` and the
+        panels read from a cell stay true; if drawing fails, filling stops until a control moves."""
         others = self._others()
         stale = self.frames.stale(others)
+        self._filling = False
         if stale:
             position = stale[0]
-            self._update_panels(self._setting(**{self._frames_name: self.frames.value_at(position)}))
-            with np.errstate(all="ignore"), course_style():
-                self.renderer.frame()
-            self.frames.put(position, self.renderer.png(), others)
-        self._filling = len(stale) > 1
-        if not self._filling:
-            self._update_panels(self._setting())
+            try:
+                self._update_panels(self._setting(**{self._frames_name: self.frames.value_at(position)}))
+                with np.errstate(all="ignore"), course_style():
+                    self.renderer.frame()
+                self.frames.put(position, self.renderer.png(), others)
+            finally:
+                self._update_panels(self._setting())
+            self._filling = len(stale) > 1
         # tell the browser at once of a picture next to the slider, of the others now and then, and at the end
         near = bool(stale) and abs(stale[0] - self.frames.position) <= 2
         if not self._filling or near or time.monotonic() - self._told >= TELL_EVERY_S:
