@@ -40,7 +40,7 @@ BUILDERS.append(("gate_product_explorer", frameworks.gate_product_explorer))
 
 def values_for(control, repeat):
     if isinstance(control, ipywidgets.SelectionSlider):
-        stops = [value for _, value in control.options]
+        stops = list(control._options_values)
         return (stops + stops[::-1]) * repeat
     if isinstance(control, (ipywidgets.ToggleButtons, ipywidgets.Dropdown)):
         options = [value for _, value in control.options]
@@ -68,8 +68,7 @@ for name, builder in BUILDERS:
             if value == control.value:
                 continue
             if framed:  # the browser has this picture already: the kernel only writes the readout
-                position = [v for _, v in control.options].index(value) if hasattr(control, "options") else value
-                if stepper.frames.fresh(position, stepper._others()):
+                if stepper.frames.fresh(stepper.frames.position_of(value), stepper._others()):
                     control.value = value
                     kept += 1
                     continue

@@ -99,6 +99,10 @@ def test_frames_link_the_slider_to_a_stack_of_pictures_in_the_browser():
     assert stepper.png.startswith(b"\x89PNG")
     with pytest.raises(ValueError, match="frames must name one of the controls"):
         FigureStepper(stepper_figure(4, 3), {}, [], {}, lambda setting: {}, [], frames="t")
+    stops = ipywidgets.SelectionSlider(options=[("ten", 10), ("twenty", 20)], value=20)
+    by_index = FigureStepper(stepper_figure(4, 3), {"T": stops}, [["T"]], {}, lambda setting: {}, [], frames="T").frames
+    assert by_index.position == 1 and by_index.value_at(1) == 20 and by_index.position_of(10) == 0
+    assert frames.value_at(3) == 3 == frames.position_of(3)  # an IntSlider's value is its position
     below_zero = ipywidgets.IntSlider(value=0, min=-1, max=2)
     with pytest.raises(ValueError, match="an IntSlider from 0 or more"):
         FigureStepper(stepper_figure(4, 3), {"x": below_zero}, [], {}, lambda setting: {}, [], frames="x")

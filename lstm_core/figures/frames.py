@@ -69,6 +69,10 @@ class BrowserFrames:
         """The slider's value at ``position``."""
         return self.control._options_values[position] if self._trait == "index" else position
 
+    def position_of(self, value) -> int:
+        """The position where the slider has ``value``."""
+        return self.control._options_values.index(value) if self._trait == "index" else value
+
     def image(self, position: int) -> widgets.Image:
         """The ``Image`` of ``position`` (made at the first ask: a position never drawn has none in the browser)."""
         if position not in self._images:

@@ -142,7 +142,7 @@ class BlitRenderer:
         state = self._axes_state()
         changed = [ax for ax in self.figure.axes if self._state.get(ax) != state[ax]]
         key = tuple(state[ax] for ax in self.figure.axes)
-        if self._background is not None:  # keep the still picture being left, for a return to it
+        if self._background is not None and (changed or full):  # keep the still picture being left
             self._keep(tuple(self._state.get(ax) for ax in self.figure.axes))
         if changed and not full and key in self._kept:  # a setting seen before: its still picture
             self._background, boxes, self._palette = self._kept[key]

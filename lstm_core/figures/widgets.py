@@ -81,8 +81,9 @@ def _time_controls(T: int, backward: bool = False) -> dict:
     return {"play": play, "t": t}
 
 
-#: the stops of notebook 00's slider s: -2 to 2 by 0.05
-SCALAR_STOPS = [round(0.05 * k, 2) for k in range(-40, 41)]
+#: the stops of notebook 00's sliders s, o and f: -2 to 2 by 0.05
+SCALAR_STEP = 0.05
+SCALAR_STOPS = [round(SCALAR_STEP * k, 2) for k in range(-40, 41)]
 
 
 def length_slider(T: int, T_max: int) -> widgets.SelectionSlider:
@@ -280,7 +281,8 @@ def chain_rule_explorer(s: float = 0.5, o: float = 0.8, f: float = 0.6) -> Figur
     its gradient ``δ = ∂L/∂node``; each edge its local derivative (``×…``), drawn as wide
     as the gradient flowing back along it. Controls: ``s``, ``o``, ``f``.
     """
-    slider = functools.partial(widgets.FloatSlider, min=-2.0, max=2.0, step=0.05, continuous_update=True)
+    slider = functools.partial(widgets.FloatSlider, min=SCALAR_STOPS[0], max=SCALAR_STOPS[-1], step=SCALAR_STEP,
+                               continuous_update=True)
     controls = {"s": stops_slider(SCALAR_STOPS, s, CONTROLS["s"], label="{:.2f}".format),  # s: with frames
                 **{name: slider(value=value, description=CONTROLS[name]) for name, value in (("o", o), ("f", f))}}
     fig = stepper_figure(9.5, 5.6)
