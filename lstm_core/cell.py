@@ -103,10 +103,24 @@ def cell_forward(z, s_prev, linear: bool = False, out=None):
 # --------------------------------------------------------------- backward, by equation
 
 
-def state_gradient_via_h(dh, o, squashed_s, linear: bool = False, out=None):
-    """Path 1 into ``S_t``: ``δh_t ⊙ o_t ⊙ (1 - tanh²(S_t))`` (``δh_t ⊙ o_t`` when linear)."""
+def squash_derivative(squashed_s: np.ndarray, linear: bool = False, out=None) -> np.ndarray:
+    """``1 - tanh²(S_t)``: the slope of ``tanh(S_t)`` at ``S_t`` (1 when linear)."""
+    if linear:
+        out = np.empty_like(squashed_s) if out is None else out
+        out[...] = 1.0
+        return out
+    return tanh_grad_from_output(squashed_s, out=out)
+
+
+def state_gradient_via_h(dh, o, squashed_s, linear: bool = False, out=None, squash_slope=None):
+    """Path 1 into ``S_t``: ``δh_t ⊙ o_t ⊙ (1 - tanh²(S_t))`` (``δh_t ⊙ o_t`` when linear).
+
+    ``squash_slope``, if given, is ``1 - tanh²(S_t)`` computed ahead (:func:`squash_derivative`).
+    """
     out = np.multiply(dh, o, out=out)
-    if not linear:
+    if squash_slope is not None:
+        out *= squash_slope
+    elif not linear:
         out *= tanh_grad_from_output(squashed_s)
     return out
 
@@ -136,21 +150,24 @@ def activation_derivatives(gates: np.ndarray, linear: bool = False, out=None) ->
     return out
 
 
-def cell_backward(dh, ds_via_next, gates, s_prev, squashed_s, linear: bool = False, out=None):
+def cell_backward(dh, ds_via_next, gates, s_prev, squashed_s, linear: bool = False, out=None, slopes=None):
     """One step back: ``δh_t`` and path 2 ``→ δS_t`` (with its path 1), ``[δa, δi, δf, δo]``, ``δZ_t``.
 
     ``dh`` is the total ``δh_t``; ``ds_via_next`` is path 2, ``δS_{t+1} ⊙ f_{t+1}``. ``out``,
-    if given, is a tuple of arrays ``(ds, dgates, dz)`` to write into. Returns
-    ``(ds_via_h, ds, dgates, dz)``.
+    if given, is a tuple of arrays ``(ds, dgates, dz)`` to write into. ``slopes``, if given,
+    is this step's ``(activation_derivatives(gates), squash_derivative(squashed_s))``: they
+    depend on the forward pass alone, so the loop over time computes them for every step at
+    once. Returns ``(ds_via_h, ds, dgates, dz)``.
     """
     if out is None:
         out = (np.empty_like(ds_via_next), np.empty_like(gates), np.empty_like(gates))
     ds, dgates, dz = out
+    gate_slopes, squash_slope = (activation_derivatives(gates, linear), None) if slopes is None else slopes
     o = split_gates(gates)[3]
-    ds_via_h = state_gradient_via_h(dh, o, squashed_s, linear)  # path 1
+    ds_via_h = state_gradient_via_h(dh, o, squashed_s, linear, squash_slope=squash_slope)  # path 1
     np.add(ds_via_h, ds_via_next, out=ds)  # δS_t = path 1 + path 2
     gate_gradients(ds, dh, gates, s_prev, squashed_s, out=dgates)
-    np.multiply(dgates, activation_derivatives(gates, linear), out=dz)  # δZ = δgate ⊙ slope
+    np.multiply(dgates, gate_slopes, out=dz)  # δZ = δgate ⊙ slope
     return ds_via_h, ds, dgates, dz
 
 

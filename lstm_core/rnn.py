@@ -133,9 +133,10 @@ def rnn_backward(trace: RNNTrace, dh_loss, dh_next=None) -> RNNGrads:
     check_shape("dh_loss", dh_loss, trace.h.shape, "like trace.h")
     dh_next = array_or_zeros("dh_next", dh_next, trace.h0.shape, "like trace.h0")  # (B, H)
     dh_all, dz = np.empty_like(trace.h), np.empty_like(trace.h)  # (T, B, H) each
+    slopes = 1 - trace.h**2  # (T, B, H): tanh's slope at every step, from the forward pass alone
     for t in reversed(range(len(dh_loss))):
         dh_t = np.add(dh_loss[t], dh_next, out=dh_all[t])  # δh_t = g_t + δh_next
-        dz_t = np.multiply(dh_t, 1 - trace.h[t] ** 2, out=dz[t])  # δZ_t = δh_t ⊙ (1 - h_t²)
+        dz_t = np.multiply(dh_t, slopes[t], out=dz[t])  # δZ_t = δh_t ⊙ (1 - h_t²)
         dh_next = dz_t @ params.W_h  # (B, H): last H entries of δI_t = Wᵀ · δZ_t
     H = params.hidden_size
     inputs = trace.I.reshape(-1, trace.I.shape[-1])  # (T·B, D+H): I_t of every step and example

@@ -5,7 +5,9 @@ happens. Everything that does not depend on the recurrence is computed for all T
 at once, outside the loop over time:
 
 - forward: the input part of ``Z_t``, ``W_x · x_t + b``, for every t in one product;
-- backward: ``δW``, ``δb`` and ``δx``, each in one product over all steps.
+- backward: every activation's slope (``1 - a_t²``, ``i_t(1 - i_t)``, ..., ``1 - tanh²(S_t)``), which the
+  forward pass alone fixes, before the loop; ``δW``, ``δb`` and ``δx`` after it, each in one
+  product over all steps.
 
 Inside the loop there is one matrix product per step (``W_h · h_{t-1}`` forward,
 ``W_hᵀ · δZ_t`` backward) and one call of the step kernel, :func:`~lstm_core.cell.cell_forward`
@@ -37,7 +39,8 @@ from functools import cached_property
 import numpy as np
 
 from ._checks import array_or_zeros, as_float_array, check_shape
-from .cell import StepTrace, cell_backward, cell_forward, gate_gradients, split_gates, state_gradient_via_h
+from .cell import (StepTrace, activation_derivatives, cell_backward, cell_forward, gate_gradients, split_gates,
+                   squash_derivative, state_gradient_via_h)
 from .params import LSTMParams, check_input, check_params, check_trace, gate_slice
 
 
@@ -285,15 +288,20 @@ def lstm_backward(trace: LSTMTrace, dh_loss, dh_next=None, ds_via_next=None) -> 
     T, B, D = x.shape
     H = params.hidden_size
 
-    dz, dh_all, ds_all, dx = _arrays_in_one_block((T, B, 4 * H), (T, B, H), (T, B, H), (T, B, D))
+    dz, dh_all, ds_all, dx, gate_slopes, squash_slopes = _arrays_in_one_block(
+        (T, B, 4 * H), (T, B, H), (T, B, H), (T, B, D), (T, B, 4 * H), (T, B, H))
+    # Every activation's slope depends on the forward pass alone: all steps at once.
+    activation_derivatives(gates, trace.linear, out=gate_slopes)  # [1 - a², i(1 - i), f(1 - f), o(1 - o)]
+    squash_derivative(squashed_s, trace.linear, out=squash_slopes)  # 1 - tanh²(S_t)
+    f = split_gates(gates)[2]  # (T, B, H) keep gates
     dgates = np.empty((B, 4 * H))  # [δa, δi, δf, δo] of one step; LSTMGrads derives them all later
     for t in reversed(range(T)):
         dh_t = np.add(dh_loss[t], dh_next, out=dh_all[t])  # δh_t = g_t + δh_next, (B, H)
         s_prev = s[t - 1] if t else s0
         _, ds_t, _, dz_t = cell_backward(dh_t, ds_via_next, gates[t], s_prev, squashed_s[t], trace.linear,
-                                         out=(ds_all[t], dgates, dz[t]))
+                                         out=(ds_all[t], dgates, dz[t]), slopes=(gate_slopes[t], squash_slopes[t]))
         dh_next = dz_t @ params.W_h  # (B, H): δh_next for step t-1, the last H entries of δI_t = Wᵀ · δZ_t
-        ds_via_next = ds_t * split_gates(gates[t])[2]  # (B, H): path 2 into S_{t-1}, δS_t ⊙ f_t
+        ds_via_next = ds_t * f[t]  # (B, H): path 2 into S_{t-1}, δS_t ⊙ f_t
 
     # Everything that only needs δZ_t, for all steps at once.
     dz_rows = dz.reshape(T * B, 4 * H)  # (T·B, 4H)

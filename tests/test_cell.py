@@ -5,7 +5,7 @@ import numpy as np
 
 from lstm_core import init_params, lstm_step_backward, lstm_step_forward
 from lstm_core.activations import sigmoid, sigmoid_grad_from_output, tanh_grad_from_output
-from lstm_core.cell import activation_derivatives, gate_activations
+from lstm_core.cell import activation_derivatives, cell_backward, gate_activations, squash_derivative
 
 
 def test_gate_activations_follow_the_gate_order(rng):
@@ -39,3 +39,19 @@ def test_step_backward_splits_the_two_paths():
     np.testing.assert_allclose(back.ds_prev, back.ds * step.f)
     np.testing.assert_allclose(back.dgate("f"), back.ds * step.s_prev)
     np.testing.assert_allclose(back.dgate("o"), np.array([1.0, 2.0]) * np.tanh(step.s))
+
+
+def test_slopes_computed_ahead_give_the_same_step_to_the_last_bit(rng):
+    """The loop over time computes every step's slopes at once and hands them to ``cell_backward``;
+    that must give exactly what the step computes on its own, and nothing different when linear."""
+    for linear in (False, True):
+        gates = gate_activations(rng.standard_normal((5, 12)), linear)  # B = 5, H = 3
+        squashed_s = np.tanh(rng.standard_normal((5, 3)))
+        dh, ds_via_next, s_prev = (rng.standard_normal((5, 3)) for _ in range(3))
+        own = cell_backward(dh, ds_via_next, gates, s_prev, squashed_s, linear)
+        slopes = (activation_derivatives(gates, linear), squash_derivative(squashed_s, linear))
+        ahead = cell_backward(dh, ds_via_next, gates, s_prev, squashed_s, linear, slopes=slopes)
+        for mine, theirs in zip(own, ahead):
+            np.testing.assert_array_equal(mine, theirs)
+    np.testing.assert_array_equal(squash_derivative(squashed_s), 1 - squashed_s**2)
+    np.testing.assert_array_equal(squash_derivative(squashed_s, linear=True), 1.0)
