@@ -39,8 +39,16 @@ from functools import cached_property
 import numpy as np
 
 from ._checks import array_or_zeros, as_float_array, check_shape
-from .cell import (StepTrace, activation_derivatives, cell_backward, cell_forward, gate_gradients, split_gates,
-                   squash_derivative, state_gradient_via_h)
+from .cell import (
+    StepTrace,
+    activation_derivatives,
+    cell_backward,
+    cell_forward,
+    gate_gradients,
+    split_gates,
+    squash_derivative,
+    state_gradient_via_h,
+)
 from .params import LSTMParams, check_input, check_params, check_trace, gate_slice
 
 

@@ -35,6 +35,8 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from PIL import Image
 
+from .glyphs import GlyphCachingCanvas
+
 #: pixels around an axes's tight box that a repaint of that axes also blanks (antialiasing)
 PAD = 3
 #: how many still pictures (with their axes' boxes and palette) a renderer keeps, the latest used
@@ -114,7 +116,7 @@ class BlitRenderer:
     def __init__(self, figure: Figure, moving: Iterable[Artist],
                  scenery: Callable[[], dict] = dict):
         self.figure = figure
-        self.canvas = FigureCanvasAgg(figure)
+        self.canvas = GlyphCachingCanvas(figure)  # each glyph rasterized once, then reused
         self._scenery = scenery
         figure.draw_without_rendering()  # the one layout pass (later frames keep it), painting nothing
         figure.set_layout_engine("none")

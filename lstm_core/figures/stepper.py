@@ -123,8 +123,9 @@ class FigureStepper(widgets.VBox):
                               f"{html.escape(self.readout_text)}</p>")
 
     def _on_change(self, change) -> None:
-        self._update()
-        self._show()
+        with course_style():  # once for the whole change: the blocks inside it cost nothing
+            self._update()
+            self._show()
 
     def _show(self) -> None:
         """The picture of the controls' values, drawn unless the browser has it; then the other frames, when idle."""
