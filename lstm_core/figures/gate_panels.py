@@ -151,7 +151,8 @@ class Heatmap(StillScenery):
     def __init__(self, ax, shape, title: str | None = None, cmap: str = DIVERGING, symmetric: bool = True,
                  colorbar_label: str | None = None):
         self.ax, self.symmetric = ax, symmetric
-        self.image = ax.imshow(np.zeros(shape), cmap=cmap, aspect="auto", interpolation="nearest",
+        # interpolation "none": Agg scales the cells itself, the pixels of "nearest" in a third of the time
+        self.image = ax.imshow(np.zeros(shape), cmap=cmap, aspect="auto", interpolation="none",
                                vmin=-1 if symmetric else 0, vmax=1)
         self.colorbar = ax.figure.colorbar(self.image, ax=ax, fraction=0.05, pad=0.02)
         if colorbar_label:

@@ -97,7 +97,9 @@ def gradient_decay(T: int = 100, keep_bias: float = 0.0, scale: float = 1.0, hid
     - ``lstm_dh``: the LSTM's ``‖δh_t‖``, to set beside the RNN's;
     - ``rnn``: the RNN's ``‖δh_t‖``;
     - ``carousel``: ``‖δS_T ⊙ f_T ⊙ f_{T-1} ⊙ … ⊙ f_{t+1}‖``, what path 2 alone would carry
-      back: the constant error carousel, without the feedback of path 1.
+      back: the constant error carousel, without the feedback of path 1;
+
+    and ``mean_f``, the LSTM's mean keep gate over every step and unit.
 
     Each setting is computed once and kept (the last 256): a slider that comes back to a
     setting gets its curves at once. The arrays returned are the caller's own copies.
@@ -129,7 +131,7 @@ def _gradient_decay(T, keep_bias, scale, hidden_size, input_size, seed, input_sc
             return sizes / sizes[0]
 
         return {"distance": np.arange(T), "lstm": by_distance(grads.ds), "lstm_dh": by_distance(grads.dh),
-                "rnn": by_distance(dh_rnn), "carousel": by_distance(carried)}
+                "rnn": by_distance(dh_rnn), "carousel": by_distance(carried), "mean_f": np.float64(trace.f.mean())}
 
 
 def unit_quantity(trace, quantity: str) -> np.ndarray:
