@@ -12,18 +12,25 @@ Run:  make bench      (or: python benchmarks/bench_notebooks.py [--repeat N] [--
    of the course: ``lstm_core.figures.widgets.__all__`` and notebook 07's
    ``lstm_core.figures.frameworks.gate_product_explorer``. Goal: median at most 30 ms per
    builder (over all its controls). The browser's side is ``bench_browser.py``'s.
+
+The kernels run BLAS on one thread, as the course's JupyterLab starts them
+(``tools/lab_config/jupyter_server_config.py``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tools.__main__ import ONE_BLAS_THREAD  # noqa: E402 - the course's own setting, from the repository
+
 NOTEBOOK_BUDGET_S = 4.0
 BUDGETS_S = {"06_training.ipynb": 15.0}  # the training notebook trains for real
 LATENCY_GOAL_MS = 30.0
@@ -123,6 +130,8 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=2, help="passes over each control's range")
     parser.add_argument("--skip-notebooks", action="store_true", help="only measure widget latency")
     args = parser.parse_args(argv)
+    for name, value in ONE_BLAS_THREAD.items():  # the kernels of the course's lab run BLAS on one thread
+        os.environ.setdefault(name, value)
     ok = True
     if not args.skip_notebooks:
         print("notebook                       seconds   goal")

@@ -2,6 +2,7 @@
 thin wrapper; and the students' JupyterLab, which shows no grading or hub tools."""
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -152,6 +153,21 @@ def test_the_labs_kernel_websockets_send_each_message_at_once(folder):
     with mock.patch.object(ZMQChannelsWebsocketConnection, "connect", lambda self: calls.append("connect")):
         connection.connect()
     assert calls == [("nodelay", True), "connect"]
+
+
+@pytest.mark.parametrize("folder", ["tools/lab_config", "deploy"])
+def test_the_labs_kernels_run_blas_on_one_thread_unless_told_otherwise(folder, monkeypatch):
+    """`make lab`'s and the hub's servers start their kernels with one BLAS thread (the tests' setting),
+    and keep a value the user set."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    names = COURSE.ONE_BLAS_THREAD
+    for name in names:
+        monkeypatch.setenv(name, "")  # so that the test leaves each as it found it
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("MKL_NUM_THREADS", "4")
+    PyFileConfigLoader("jupyter_server_config.py", str(ROOT / folder)).load_config()
+    assert {name: os.environ[name] for name in names} == {**names, "MKL_NUM_THREADS": "4"}
 
 
 def test_make_bench_runs_every_benchmark_even_after_one_misses_its_goal(monkeypatch):

@@ -109,7 +109,7 @@ def main(argv=None) -> int:
         notebooks = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "notebooks").glob("*.ipynb"))
         return (run([python, "-m", "tools.slides", *notebooks])
                 or run([python, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
-                        "--ExecutePreprocessor.record_timing=False", *notebooks])
+                        "--ExecutePreprocessor.record_timing=False", *notebooks], env={**ONE_BLAS_THREAD, **os.environ})
                 or run([python, "-m", "tools.make_exercises"]))
     if args.command == "exercises":
         return run([python, "-m", "tools.make_exercises", *rest])
