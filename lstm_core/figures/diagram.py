@@ -25,8 +25,9 @@ GATE_X = {"f": 2.4, "i": 4.0, "a": 5.6, "o": 6.7}
 PRODUCT_Y = 4.0  # the a ⊙ i node
 LEFT, RIGHT = 0.9, 9.3
 _BOX_W, _BOX_H, _NODE_R = 0.9, 0.8, 0.27
-PATH_NAMES = {"via_h": "path 1", "via_next": "path 2", "total": "$\\delta S_t$",
-              "carried": "$\\delta S_t \\odot f_t$"}
+# Plain text with Unicode subscripts, not mathtext: these labels change at every frame, and
+# matplotlib parses each new mathtext string anew (several milliseconds a frame).
+PATH_NAMES = {"via_h": "path 1", "via_next": "path 2", "total": "δSₜ", "carried": "δSₜ ⊙ fₜ"}
 PATH_WORDS = {"via_h": "path 1", "via_next": "path 2", "total": "δS_t", "carried": "δS_t ⊙ f_t"}
 
 

@@ -299,13 +299,14 @@ class GateProducts:
             line.set_data(distance, np.clip(shown, self.LOW, self.HIGH))
         outside = [self.labels[key].words for key in self.lines
                    if not (self.LOW <= np.nanmin(curves[key]) and np.nanmax(curves[key]) <= self.HIGH)]
+        # plain text, not mathtext: a title that changes with the sliders would be parsed anew each time
         if self.kind == "lstm":
-            head = f"LSTM, $b_f$ = {curves['bias']:g}: path 2 multiplies by $f$ (mean {curves['mean_f']:.2f})"
+            head = f"LSTM, bias {curves['bias']:g}: path 2 multiplies by f (mean {curves['mean_f']:.2f})"
         else:
-            head = f"GRU, $b_z$ = {curves['bias']:g}: the direct path multiplies by $z$ (mean {curves['mean_z']:.2f})"
-        ends = ", ".join(f"{self.labels[key].words} {sci(curves[key][-1])}"
-                         + (" (off the axis)" if self.labels[key].words in outside else "") for key in self.lines)
-        self.ax.set_title(f"{head}\n{len(distance) - 1} steps back: {ends}", fontsize=12)
+            head = f"GRU, bias {curves['bias']:g}: the direct path multiplies by z (mean {curves['mean_z']:.2f})"
+        total, product = (f"{self.labels[key].words} {sci(curves[key][-1])}"
+                          + (" (off the axis)" if self.labels[key].words in outside else "") for key in self.lines)
+        self.ax.set_title(f"{head}\n{len(distance) - 1} steps back: {total},\n{product}", fontsize=12)
 
 
     def describe(self, curves: dict) -> str:
