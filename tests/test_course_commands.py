@@ -56,12 +56,24 @@ def test_the_environment_is_installed_once_per_pyproject_and_set_of_extras(tmp_p
     monkeypatch.setattr(COURSE, "VENV", tmp_path / ".venv")
     monkeypatch.setattr(COURSE.subprocess, "run", fake_run)
     COURSE.ensure(("lab",))
-    assert [c[1:3] for c in calls] == [["-m", "venv"], ["-m", "pip"], ["-m", "pip"]] and calls[-1][-1] == ".[lab]"
+    assert [c[1:3] for c in calls] == [["-m", "venv"], ["-m", "pip"], ["-m", "pip"], ["-m", "pip"]]
+    assert calls[2][-1] == ".[lab]" and calls[3][3:] == ["uninstall", "--quiet", "--yes", "rfc3987-syntax"]
     calls.clear()
     COURSE.ensure(("lab",))
     assert calls == []  # installed already
     COURSE.ensure(("lab", "test", "grade"))
-    assert calls and calls[-1][-1] == ".[lab,test,grade]"
+    assert calls and calls[-2][-1] == ".[lab,test,grade]"
+
+
+@pytest.mark.skipif(Path(sys.prefix).resolve() != (ROOT / ".venv").resolve(), reason="checks make's .venv")
+def test_the_course_environment_imports_jsonschema_without_compiling_a_grammar():
+    """jsonschema, which every Jupyter process imports, would first compile rfc3987-syntax's grammar (1.5 s)."""
+    import importlib.util
+
+    assert importlib.util.find_spec("rfc3987_syntax") is None
+    result = subprocess.run([sys.executable, "-c", "import jsonschema, sys; print('lark' in sys.modules)"],
+                            capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
 
 
 def _status(url: str) -> int:

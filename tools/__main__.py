@@ -45,6 +45,13 @@ WORKERS = ["-n", "auto"]
 ONE_BLAS_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
 
 
+#: what Jupyter's own dependencies pull in and the course never uses, removed after each install:
+#: rfc3987-syntax, with which jsonschema checks "iri" strings, compiles a grammar for about 1.5 s
+#: whenever jsonschema is imported, which every Jupyter process does (JupyterLab's server, nbconvert,
+#: each nbgrader command); without it jsonschema leaves that one format unchecked
+UNNEEDED = ("rfc3987-syntax",)
+
+
 def venv_python() -> Path:
     return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
@@ -56,12 +63,14 @@ def ensure(extras: tuple[str, ...]) -> Path:
         print(f"creating {VENV.name}/ with {sys.executable}", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
     stamp = VENV / f".installed-{'-'.join(sorted(extras))}"
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + ",".join(sorted(extras)).encode()).hexdigest()
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()
+                            + ",".join(sorted(extras) + ["without"] + list(UNNEEDED)).encode()).hexdigest()
     if not stamp.exists() or stamp.read_text().strip() != digest:
         print(f"installing lstm-backprop with {', '.join(extras)} into {VENV.name}/ (once)", flush=True)
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-e", f".[{','.join(extras)}]"],
                        check=True, cwd=ROOT)
+        subprocess.run([str(python), "-m", "pip", "uninstall", "--quiet", "--yes", *UNNEEDED], check=True)
         stamp.write_text(digest + "\n")
     return python
 
