@@ -221,6 +221,20 @@ def _wait_for_new_figure(page, stepper, old_src: str, what: str, budget) -> None
         pytest.fail(f"{what} did not change the figure within {budget(FIGURE_S):.0f} s ({error})")
 
 
+def _picture(image) -> bytes:
+    """A screenshot of the stepper's figure. While the kernel fills a stepper's frames, the page
+    swaps the ``<img>`` it shows, so the one found can leave the page before the screenshot is
+    taken: then it is found again (``image`` is a locator)."""
+    tries = 0
+    while True:
+        try:
+            return image.screenshot()
+        except Exception as error:  # playwright's Error
+            tries += 1
+            if "not attached" not in str(error) or tries == 10:
+                raise
+
+
 def _check_stepper(page, stepper, name: str, budget) -> None:
     image = stepper.locator("img.widget-image").first  # found anew at each use: frames swap the <img>
     readout = stepper.locator(".widget-slider .widget-readout").first
@@ -229,7 +243,7 @@ def _check_stepper(page, stepper, name: str, budget) -> None:
                            arg=stepper.element_handle())
     start_value = readout.inner_text()
     before_src = _settled_src(image, budget)
-    before_png = image.screenshot()
+    before_png = _picture(image)
 
     # Play: the time step moves and the figure follows.
     stepper.locator(".widget-play button:has(i.fa-play)").click()
@@ -250,7 +264,7 @@ def _check_stepper(page, stepper, name: str, budget) -> None:
     _wait_for_new_figure(page, stepper, before_src, f"{name}: dragging the slider 'step t'", budget)
     assert readout.inner_text() != start_value, f"{name}: the slider did not move"
     _settled_src(image, budget)
-    assert image.screenshot() != before_png, f"{name}: the figure looks the same after moving the slider"
+    assert _picture(image) != before_png, f"{name}: the figure looks the same after moving the slider"
     # The line of text under the figure says the step the slider now shows.
     status = stepper.locator("[role=status]")
     page.wait_for_function("([s, r]) => s.textContent.startsWith('t = ' + r.textContent.trim() + ':') || "
