@@ -11,7 +11,7 @@ fraction of a pixel where it starts: moved by whole pixels, FreeType's picture m
 with it, unchanged. :class:`GlyphCachingRenderer` keeps each picture the first time it
 is made, keyed by all of these, and each string's layout likewise; after that it draws
 the kept picture where FreeType's would go. The pixels are the same as the plain
-renderer's (``tests/test_rendering.py``). Where matplotlib draws text another way
+renderer's (``tests/test_glyphs.py``). Where matplotlib draws text another way
 (before 3.11), the plain renderer's drawing is used.
 
 :class:`GlyphCachingCanvas` is a ``FigureCanvasAgg`` with that renderer; the steppers'
