@@ -36,6 +36,7 @@ from matplotlib.transforms import Bbox
 from PIL import Image
 
 from .glyphs import GlyphCachingCanvas
+from .mathtext_cache import share_mathtext_parses
 
 #: pixels around an axes's tight box that a repaint of that axes also blanks (antialiasing)
 PAD = 3
@@ -117,6 +118,7 @@ class BlitRenderer:
                  scenery: Callable[[], dict] = dict):
         self.figure = figure
         self.canvas = GlyphCachingCanvas(figure)  # each glyph rasterized once, then reused
+        share_mathtext_parses()  # and each mathtext label parsed once
         self._scenery = scenery
         figure.draw_without_rendering()  # the one layout pass (later frames keep it), painting nothing
         figure.set_layout_engine("none")

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 
 import matplotlib as mpl
 
+from .mathtext_cache import share_mathtext_parses
+
 OKABE_ITO = {
     "orange": "#E69F00",
     "sky": "#56B4E9",
@@ -83,9 +85,11 @@ def use_course_style() -> None:
     """Apply :data:`COURSE_RC` to matplotlib for the rest of the session (first cell of a notebook).
 
     While nbgrader autogrades (:func:`autograding`), figures go to matplotlib's non-drawing
-    backend instead of the notebook.
+    backend instead of the notebook. Mathtext is parsed once per session
+    (:mod:`~lstm_core.figures.mathtext_cache`).
     """
     mpl.rcParams.update(COURSE_RC)
+    share_mathtext_parses()  # each mathtext label parsed once, not once per figure
     if autograding():
         import matplotlib.pyplot as plt
 
