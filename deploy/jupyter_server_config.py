@@ -1,6 +1,6 @@
 """Every hub user's Jupyter server (deploy/ is on everyone's JUPYTER_CONFIG_PATH): the course
 JupyterLab's server settings, from tools/lab_config/jupyter_server_config.py (kernel messages
-reach the browser without waiting, so sliders follow the hand)."""
+reach the browser without waiting, so sliders follow the hand; kernels run BLAS on one thread)."""
 
 import os
 
