@@ -96,7 +96,7 @@ def test_the_checker_tells_inside_from_outside_and_from_urls():
     outside = f"See [my notes]({up2}notes.md) and <img src='{up2}figure.png'>."
     urls = ("[Olah](https://colah.github.io/posts/2015-08-Understanding-LSTMs/), [mail](mailto:a@b.c), "
             "[up](#references), <a href=\"http://example.org/a/../../b\">x</a>")
-    developers = f"read {WORK}shared/spec/equations.md, or {SHARED}/spec/"
+    developers = f"read {WORK}notes/draft.md, or {SHARED}/drafts/"
     assert outside_references(inside, notebooks) == []
     assert outside_references(outside, notebooks) == [f"{up2}notes.md", f"{up2}figure.png"]
     assert outside_references(urls, notebooks) == []

@@ -149,13 +149,13 @@ class FigureStepper(widgets.VBox):
         self._filling = False
         if stale:
             position = stale[0]
-            try:
-                self._update_panels(self._setting(**{self._frames_name: self.frames.value_at(position)}))
-                with np.errstate(all="ignore"), course_style():
+            with np.errstate(all="ignore"), course_style():  # once for the frame: the blocks inside cost nothing
+                try:
+                    self._update_panels(self._setting(**{self._frames_name: self.frames.value_at(position)}))
                     self.renderer.frame()
-                self.frames.put(position, self.renderer.png(), others)
-            finally:
-                self._update_panels(self._setting())
+                    self.frames.put(position, self.renderer.png(), others)
+                finally:
+                    self._update_panels(self._setting())
             self._filling = len(stale) > 1
         # tell the browser at once of a picture next to the slider, of the others now and then, and at the end
         near = bool(stale) and abs(stale[0] - self.frames.position) <= 2
