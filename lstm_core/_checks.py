@@ -24,9 +24,7 @@ def as_float_array(name: str, value, ndim: int | tuple[int, ...] | None = None) 
         array = np.asarray(value)
     except (TypeError, ValueError) as error:  # ragged nested lists, for example
         raise TypeError(f"{name} must be an array of real numbers: {error}") from None
-    if array.dtype == bool or not (
-        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
-    ):
+    if array.dtype.kind not in "iuf":  # signed or unsigned integers, or floats: not bool, complex, text, objects
         raise TypeError(f"{name} must be an array of real numbers, got dtype {array.dtype}")
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)

@@ -120,3 +120,25 @@ def test_linear_mode_has_no_nonlinearities(rng):
     assert trace.linear
     np.testing.assert_allclose(trace.gates, trace.z, rtol=1e-13, atol=1e-15)
     np.testing.assert_allclose(trace.h, trace.o * trace.s)
+
+
+def test_each_steps_gate_blocks_are_contiguous_in_memory(rng):
+    """The loops keep each step's values as columns (``sequence._step_columns``): one gate's block
+    of one step is one piece of memory, which makes the loops fast at small batch sizes."""
+    params = init_params(2, 3, seed=0)
+    trace = lstm_forward(params, rng.standard_normal((4, 5, 2)))
+    grads = lstm_backward(trace, rng.standard_normal((4, 5, 3)))
+    for name in GATE_ORDER:
+        assert trace.gate(name)[2].T.flags.c_contiguous  # (B, H) block of step 3: H rows of B in memory
+    for array in (trace.s, trace.squashed_s, trace.h, grads.dh, grads.ds):
+        assert array.shape == (4, 5, 3) and array[1].T.flags.c_contiguous
+    assert trace.gates.base is trace.h.base is not None  # the forward loop's arrays: one allocation
+
+
+def test_dx_is_computed_when_first_read(rng):
+    params = init_params(2, 3, seed=0)
+    x = rng.standard_normal((4, 5, 2))
+    grads = lstm_backward(lstm_forward(params, x), rng.standard_normal((4, 5, 3)))
+    assert "dx" not in vars(grads)  # training never reads it
+    np.testing.assert_allclose(grads.dx, grads.dz @ params.W_x, rtol=1e-13, atol=1e-15)  # δx_t = W_xᵀ δZ_t
+    assert "dx" in vars(grads) and grads.dx.shape == x.shape
