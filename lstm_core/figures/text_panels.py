@@ -89,7 +89,8 @@ class TextColors(StillScenery):
         self.image = ax.imshow(self._grid, cmap=TEXT_STATE_CMAP, vmin=-1, vmax=1, aspect="auto",
                                interpolation="none", zorder=1)
         self.characters = [ax.text(column, row, NEWLINE if char == "\n" else char, ha="center", va="center",
-                                   family="monospace", fontsize=fontsize, color="black", zorder=2)
+                                   family="monospace", fontsize=fontsize, color="black", zorder=2,
+                                   in_layout=False)  # inside the axes: the layout need not measure each one
                            for (row, column), char in zip(self.places, text)]
         self.cursor = ax.add_patch(Rectangle((-0.5, -0.5), 1, 1, fill=False, edgecolor="black", lw=2.5, zorder=3,
                                              visible=False))
