@@ -112,9 +112,9 @@ def rnn_forward(params: RNNParams, x, h0=None) -> RNNTrace:
     h0 = array_or_zeros("h0", h0, state_shape, "batch size of x, H units" if x.ndim == 3 else "H units")
     h_all = np.empty(x.shape[:-1] + (H,))  # (T, B, H)
     z_input = x @ params.W_x.T + params.b  # (T, B, H): the input part of Z_t, all steps at once
-    h = h0
+    h, W_h_T = h0, params.W_h.T  # W_h_T: (H, H)
     for t in range(len(x)):
-        h = np.tanh(z_input[t] + h @ params.W_h.T, out=h_all[t])  # h_t = tanh(Z_t), (B, H)
+        h = np.tanh(z_input[t] + h @ W_h_T, out=h_all[t])  # h_t = tanh(Z_t), (B, H)
     return RNNTrace(params=params, x=x.copy(), h0=h0.copy(), h=h_all)
 
 
@@ -134,12 +134,14 @@ def rnn_backward(trace: RNNTrace, dh_loss, dh_next=None) -> RNNGrads:
     dh_next = array_or_zeros("dh_next", dh_next, trace.h0.shape, "like trace.h0")  # (B, H)
     dh_all, dz = np.empty_like(trace.h), np.empty_like(trace.h)  # (T, B, H) each
     slopes = 1 - trace.h**2  # (T, B, H): tanh's slope at every step, from the forward pass alone
+    W_h = params.W_h  # (H, H)
     for t in reversed(range(len(dh_loss))):
         dh_t = np.add(dh_loss[t], dh_next, out=dh_all[t])  # δh_t = g_t + δh_next
         dz_t = np.multiply(dh_t, slopes[t], out=dz[t])  # δZ_t = δh_t ⊙ (1 - h_t²)
-        dh_next = dz_t @ params.W_h  # (B, H): last H entries of δI_t = Wᵀ · δZ_t
+        dh_next = dz_t @ W_h  # (B, H): last H entries of δI_t = Wᵀ · δZ_t
     H = params.hidden_size
-    inputs = trace.I.reshape(-1, trace.I.shape[-1])  # (T·B, D+H): I_t of every step and example
+    I = trace.I  # noqa: E741 - the equations' symbol
+    inputs = I.reshape(-1, I.shape[-1])  # (T·B, D+H): I_t of every step and example
     dz_rows = dz.reshape(-1, H)  # (T·B, H)
     return RNNGrads(trace=trace, dW=dz_rows.T @ inputs, db=dz_rows.sum(axis=0), dx=dz @ params.W_x,
                     dh0=dh_next, dh=dh_all, dz=dz)

@@ -212,8 +212,10 @@ def _step_columns(T: int, B: int, *sizes: int) -> list[np.ndarray]:
     and for the small batches of the lessons numpy spends more time stepping from piece
     to piece than computing. At the lessons' sizes the forward and backward loops together
     ran 1.2 to 1.4 times faster this way on the 2-core machine of the README's speed
-    section, and gave the same results to the last bit. All arrays are cut from one
-    allocation (:func:`_arrays_in_one_block`).
+    section. The products ``W_h · h_{t-1}`` and ``W_hᵀ · δZ_t`` are then taken column-wise,
+    and for some sizes BLAS adds their terms in another order: results can differ in
+    their last bits, as they do between machines. All arrays are cut from one allocation
+    (:func:`_arrays_in_one_block`).
     """
     return [array.transpose(0, 2, 1) for array in _arrays_in_one_block(*((T, n, B) for n in sizes))]
 
