@@ -41,7 +41,9 @@ from conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
 from course_tools import stop  # noqa: E402
 
 MEDIAN_GOAL_MS, P95_GOAL_MS = 60.0, 100.0
-PRESSES = 16
+# 40 presses: the 95th percentile (nearest rank) is then the 38th time, as a percentile should be;
+# of 16 presses it was the largest, so that one slow press decided it.
+PRESSES = 40
 RUN_TIMEOUT_S = 600  # one notebook's Run All Cells (notebook 06 trains for real)
 FRAME_TIMEOUT_MS = 10_000  # one press's new figure
 
