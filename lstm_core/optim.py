@@ -128,17 +128,20 @@ def grad_norm(grads) -> float:
     return float(np.sqrt(total))
 
 
-def clip_grad_norm(grads, max_norm: float):
+def clip_grad_norm(grads, max_norm: float, norm: float | None = None):
     """Scale the parameter gradients down so that their global norm is at most ``max_norm``.
 
     Returns ``(clipped, norm)``: new gradient objects (the same kind as ``grads``, a
     tuple if it was one) and the norm *before* clipping. Gradients already within the
-    bound come back unchanged.
+    bound come back unchanged: ``grads`` itself. ``norm``, if given, is ``grad_norm(grads)``,
+    already computed (as :func:`~lstm_core.train.train` has it).
     """
     max_norm = positive_float("max_norm", max_norm)
-    norm = grad_norm(grads)
+    norm = grad_norm(grads) if norm is None else float(norm)
+    if norm <= max_norm:
+        return grads, norm
     grads_seq, is_seq = _as_tuple(grads)
-    scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
+    scale = max_norm / norm
     clipped = tuple(
         dataclasses.replace(g, **{"d" + name: gradient * scale for name, gradient in _grad_arrays(g).items()})
         for g in grads_seq

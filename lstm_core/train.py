@@ -213,7 +213,7 @@ def train(task: Task, params, readout: ReadoutParams, optimizer: Optimizer, step
             history.diverged_at = step
             break
         if clip is not None:
-            grads, _ = clip_grad_norm(grads, clip)
+            grads, _ = clip_grad_norm(grads, clip, norm)
         history.params, history.readout = optimizer.step((history.params, history.readout), grads)
         bar.set_postfix(loss=f"{value:.3f}", refresh=False)
         bar.update(1)

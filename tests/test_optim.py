@@ -75,8 +75,11 @@ def test_clipping_scales_to_the_bound_and_reports_the_norm(model):
     np.testing.assert_allclose(clipped.dW, grads.dW / 4)
     np.testing.assert_array_equal(clipped.ds, grads.ds)  # only parameter gradients are clipped
     unchanged, _ = clip_grad_norm(grads, norm * 2)
-    np.testing.assert_array_equal(unchanged.dW, grads.dW)
+    assert unchanged is grads  # within the bound: the gradients themselves, not a copy
     assert dataclasses.is_dataclass(clipped)
+    given, reported = clip_grad_norm(grads, norm / 4, norm=2 * norm)  # a norm already computed is used as given
+    assert reported == 2 * norm
+    np.testing.assert_allclose(given.dW, grads.dW / 8)
 
 
 def test_a_tiny_lstm_learns_to_remember_the_first_input():
