@@ -6,8 +6,8 @@ Run:  make bench      (or: python benchmarks/bench_notebooks.py [--repeat N] [--
    does, without writing it back). The time runs from starting the kernel until the last
    cell's output is in: what a student waits for after *Restart Kernel and Run All*. The
    kernel's shutdown after that (about 0.4 s, jupyter_client waiting for the process to
-   end) is not counted. Goal (2-core machine, quiet): at most 4 s each, 15 s for the training notebook (06).
-   Notebook 07 compares with PyTorch live where it is installed: its goal is 4 s plus the
+   end) is not counted. Goal (2-core machine, quiet): at most 4 s each, 15 s for the
+   training notebook (06). Notebook 07 compares with PyTorch live where it is installed: its goal is 4 s plus the
    time ``import torch`` alone takes (measured in a fresh interpreter and printed).
 2. In a real IPython kernel (started with jupyter_client, matplotlib's inline backend
    active), every builder in ``lstm_core.figures.widgets.__all__`` is built and each of its
@@ -24,9 +24,11 @@ The kernels run BLAS on one thread, as the course's JupyterLab starts them
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -112,9 +114,6 @@ def time_notebooks() -> list[tuple[str, float]]:
 
 def torch_import_seconds() -> float:
     """How long ``import torch`` takes in a fresh interpreter (0 if PyTorch is not installed)."""
-    import importlib.util
-    import subprocess
-
     if importlib.util.find_spec("torch") is None:
         return 0.0
     code = "import time; t = time.perf_counter(); import torch; print(time.perf_counter() - t)"
